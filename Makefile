@@ -1,0 +1,36 @@
+# interplay: build, test and benchmark entry points.
+# `make test` is what CI runs (.ci/run); `make bench` prints the speed figures.
+
+CARGO ?= cargo
+PYTHON ?= python3
+VENV ?= .venv
+VENV_PY := $(VENV)/bin/python
+
+.PHONY: test test-rust test-python bench lint doc demo
+
+test: test-rust test-python
+
+test-rust:
+	$(CARGO) test --release --workspace
+
+test-python:
+	@if [ -f bindings/python/pyproject.toml ]; then \
+	  $(MAKE) --no-print-directory python-venv && \
+	  $(VENV_PY) -m maturin develop --release -m bindings/python/Cargo.toml && \
+	  $(VENV_PY) -m pytest -q bindings/python/tests; \
+	else echo "no Python package yet"; fi
+
+python-venv:
+	@[ -x $(VENV_PY) ] || $(PYTHON) -m venv $(VENV)
+	@$(VENV_PY) -m pip install -q -r bindings/python/requirements-test.txt
+
+bench:
+	$(CARGO) run --release -p interplay-cli --bin interplay -- bench
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+demo:
+	$(CARGO) run --release -- demo

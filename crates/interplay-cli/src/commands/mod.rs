@@ -1,0 +1,11 @@
+//! One module per subcommand, each with an `Args` (clap) and a `run`.
+
+pub mod demo;
+pub mod generate;
+pub mod inspect;
+
+/// A command-line usage problem found after parsing (conflicting or missing
+/// options); reported like any error, with exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -1,0 +1,82 @@
+//! `interplay`: measure how the modalities of a multimodal dataset or model interact.
+//!
+//! Results go to stdout, progress and messages to stderr. Errors are printed as one
+//! line; the exit status is 2 for bad input (files, data, arguments) and 1 otherwise.
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod output;
+mod progress;
+
+/// Measure how the modalities of a multimodal dataset or model interact:
+/// redundancy, uniqueness and synergy (LSMI, PID) and cross-modal interactions a
+/// model uses (InterSHAP, EMAP, SHAPE).
+#[derive(Debug, Parser)]
+#[command(name = "interplay", version, about, long_about = None)]
+pub struct Cli {
+    /// Print no progress bars or messages on stderr (results still go to stdout).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate synthetic data with a known answer.
+    Generate(commands::generate::Args),
+    /// Describe a data file: splits, modalities, shapes, dtypes, class balance.
+    Inspect(commands::inspect::Args),
+    /// Run the main job on built-in data and print the results.
+    Demo(commands::demo::Args),
+}
+
+/// Settings every command receives.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    /// Suppress progress and messages on stderr.
+    pub quiet: bool,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let ctx = Context { quiet: cli.quiet };
+    let result = match cli.command {
+        Command::Generate(args) => commands::generate::run(args, ctx),
+        Command::Inspect(args) => commands::inspect::run(args, ctx),
+        Command::Demo(args) => commands::demo::run(args, ctx),
+    };
+    if let Err(err) = result {
+        eprintln!("error: {}", one_line(&err));
+        std::process::exit(exit_code(&err));
+    }
+}
+
+/// The error and its causes on a single line.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string().replace('\n', " ");
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
+}
+
+/// 2 for the user's input (files, data, arguments), 1 for anything else.
+fn exit_code(err: &anyhow::Error) -> i32 {
+    let user = err.chain().any(|c| {
+        c.downcast_ref::<interplay::Error>()
+            .is_some_and(interplay::Error::is_user_input)
+            || c.downcast_ref::<commands::UsageError>().is_some()
+    });
+    if user {
+        2
+    } else {
+        1
+    }
+}

@@ -1,0 +1,1 @@
+//! EMAP (Hessel & Lee 2020): the additive projection of a model and its performance gap.

@@ -1,0 +1,33 @@
+//! # interplay
+//!
+//! Measure how the modalities of a multimodal dataset or model interact.
+//!
+//! * [`lsmi`]: sample-level redundancy, uniqueness and synergy from pointwise mutual
+//!   information (Yang, Wang, Hu, ICML 2025), with [`knife`] kernel density entropies.
+//! * [`shapley`] and [`intershap`]: the share of a model's behaviour that comes from
+//!   cross-modal interactions (Wenderoth et al., AAAI 2025).
+//! * [`pid`], [`emap`], [`shape`]: the scores InterSHAP is compared against.
+//! * [`synth`]: synthetic data with known answers, to check every estimator.
+//!
+//! The library performs no I/O beyond what its callers ask for, never prints, and
+//! returns [`Error`] values instead of panicking on user input. Information
+//! quantities are computed in nats internally; [`Units`] converts for display.
+
+pub mod data;
+pub mod emap;
+pub mod error;
+pub mod intershap;
+pub mod knife;
+pub mod lsmi;
+pub mod model;
+pub mod nn;
+pub mod pid;
+pub mod progress;
+pub mod rng;
+pub mod shape;
+pub mod shapley;
+pub mod synth;
+pub mod units;
+
+pub use error::{Error, Result};
+pub use units::Units;

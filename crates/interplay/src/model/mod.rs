@@ -1,0 +1,70 @@
+//! Models to explain. Everything that scores models (InterSHAP, EMAP, SHAPE, the
+//! "PID of a model") talks to a [`Model`]: a function from one batch of every
+//! modality to class scores. Built-in fusion networks, ONNX files and Python
+//! callables all implement it.
+
+use ndarray::{Array2, ArrayView2};
+
+use crate::Result;
+
+/// What a model's output rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Unnormalised class scores; a softmax turns them into probabilities.
+    Logits,
+    /// Class probabilities (rows sum to 1).
+    Probabilities,
+}
+
+/// A classifier over M modalities.
+///
+/// `forward` receives one `B × d_m` view per modality, with the same B rows, and
+/// returns a `B × C` matrix whose kind is given by [`Model::output_kind`].
+/// Implementations must be deterministic and safe to call from several threads.
+pub trait Model: Send + Sync {
+    /// Feature width of each modality, in order.
+    fn input_dims(&self) -> Vec<usize>;
+    /// Number of classes C.
+    fn n_classes(&self) -> usize;
+    /// Whether [`Model::forward`] returns logits or probabilities.
+    fn output_kind(&self) -> OutputKind;
+    /// Class scores for a batch of rows.
+    fn forward(&self, inputs: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>>;
+}
+
+/// Row-wise softmax in f64, by log-sum-exp so that large logits do not overflow.
+pub fn softmax_rows(logits: &Array2<f32>) -> Array2<f32> {
+    let mut out = logits.clone();
+    for mut row in out.rows_mut() {
+        let max = row.iter().fold(f32::NEG_INFINITY, |a, &b| a.max(b));
+        let lse = f64::from(max)
+            + row
+                .iter()
+                .map(|&v| (f64::from(v) - f64::from(max)).exp())
+                .sum::<f64>()
+                .ln();
+        row.mapv_inplace(|v| (f64::from(v) - lse).exp() as f32);
+    }
+    out
+}
+
+/// Class probabilities from a model's raw output, whatever its [`OutputKind`].
+pub fn probabilities(kind: OutputKind, output: Array2<f32>) -> Array2<f32> {
+    match kind {
+        OutputKind::Logits => softmax_rows(&output),
+        OutputKind::Probabilities => output,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_is_stable_for_huge_logits() {
+        let l = ndarray::array![[1000.0f32, -1000.0], [0.0, 0.0]];
+        let p = softmax_rows(&l);
+        assert!((p[[0, 0]] - 1.0).abs() < 1e-7 && p[[0, 1]] >= 0.0);
+        assert!((p[[1, 0]] - 0.5).abs() < 1e-7);
+    }
+}

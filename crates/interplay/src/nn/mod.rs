@@ -1,0 +1,1 @@
+//! Small dense networks trained by hand-written forward/backward passes and Adam.

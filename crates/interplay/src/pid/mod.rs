@@ -1,0 +1,1 @@
+//! Partial information decomposition (BROJA) on discrete and discretised data.

@@ -1,0 +1,1 @@
+//! SHAPE (Hu et al. 2022): cross-modal cooperation from coalition performances.

@@ -1,0 +1,1 @@
+//! Shapley values and Shapley interaction indices over modality coalitions.

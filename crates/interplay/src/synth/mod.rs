@@ -1,0 +1,1 @@
+//! Synthetic data with known answers: Gaussian mixtures, HD-XOR, canonical PID distributions.
