@@ -25,7 +25,7 @@ python-venv:
 	@$(VENV_PY) -m pip install -q -r bindings/python/requirements-test.txt
 
 bench:
-	$(CARGO) run --release -p interplay-cli --bin interplay -- bench
+	$(CARGO) bench --workspace
 
 lint:
 	$(CARGO) fmt --all -- --check

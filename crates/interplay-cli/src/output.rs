@@ -6,7 +6,8 @@ use std::path::Path;
 /// Write `value` as pretty JSON to `path`.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, text + "\n").map_err(|e| interplay::Error::io(path, e))
+    std::fs::write(path, text + "\n")
+        .map_err(|e| interplay::Error::io(path, e))
         .with_context(|| format!("writing {}", path.display()))
 }
 

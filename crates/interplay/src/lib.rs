@@ -14,6 +14,7 @@
 //! quantities are computed in nats internally; [`Units`] converts for display.
 
 pub mod data;
+pub mod discrete;
 pub mod emap;
 pub mod error;
 pub mod intershap;

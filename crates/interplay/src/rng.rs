@@ -32,9 +32,18 @@ mod tests {
 
     #[test]
     fn same_seed_and_stream_give_same_draws() {
-        let a: Vec<u32> = (0..8).map(|_| 0).scan(seeded(7, 1), |r, _: u32| Some(r.gen())).collect();
-        let b: Vec<u32> = (0..8).map(|_| 0).scan(seeded(7, 1), |r, _: u32| Some(r.gen())).collect();
-        let c: Vec<u32> = (0..8).map(|_| 0).scan(seeded(7, 2), |r, _: u32| Some(r.gen())).collect();
+        let a: Vec<u32> = (0..8)
+            .map(|_| 0)
+            .scan(seeded(7, 1), |r, _: u32| Some(r.gen()))
+            .collect();
+        let b: Vec<u32> = (0..8)
+            .map(|_| 0)
+            .scan(seeded(7, 1), |r, _: u32| Some(r.gen()))
+            .collect();
+        let c: Vec<u32> = (0..8)
+            .map(|_| 0)
+            .scan(seeded(7, 2), |r, _: u32| Some(r.gen()))
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_ne!(stream_id("a"), stream_id("b"));

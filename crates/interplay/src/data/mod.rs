@@ -66,9 +66,9 @@ impl Split {
 
     /// The labels, or an error naming `what` needs them.
     pub fn require_labels(&self, what: &str) -> Result<&[usize]> {
-        self.labels
-            .as_deref()
-            .ok_or_else(|| Error::invalid(format!("{what} needs class labels, but the split has none")))
+        self.labels.as_deref().ok_or_else(|| {
+            Error::invalid(format!("{what} needs class labels, but the split has none"))
+        })
     }
 
     /// The rows `idx` of every modality, label and extra, in the given order.
@@ -80,7 +80,11 @@ impl Split {
                 .labels
                 .as_ref()
                 .map(|l| idx.iter().map(|&i| l[i]).collect()),
-            extras: self.extras.iter().map(|(k, v)| (k.clone(), take(v))).collect(),
+            extras: self
+                .extras
+                .iter()
+                .map(|(k, v)| (k.clone(), take(v)))
+                .collect(),
         }
     }
 
@@ -172,7 +176,10 @@ impl Dataset {
 
     /// Feature widths of the modalities (taken from the first split).
     pub fn dims(&self) -> Vec<usize> {
-        self.splits.values().next().map_or_else(Vec::new, Split::dims)
+        self.splits
+            .values()
+            .next()
+            .map_or_else(Vec::new, Split::dims)
     }
 
     /// Number of classes: one more than the largest label in any split, or `None`
@@ -206,13 +213,17 @@ pub fn concat_splits(parts: &[&Split]) -> Result<Split> {
         let views: Vec<ArrayView2<f32>> = parts
             .iter()
             .map(|p| {
-                p.modalities.get(k).map(|a| a.view()).ok_or_else(|| {
-                    Error::invalid("splits have different numbers of modalities")
-                })
+                p.modalities
+                    .get(k)
+                    .map(|a| a.view())
+                    .ok_or_else(|| Error::invalid("splits have different numbers of modalities"))
             })
             .collect::<Result<_>>()?;
         let stacked = ndarray::concatenate(ndarray::Axis(0), &views).map_err(|_| {
-            Error::invalid(format!("modality {} has different widths across splits", k + 1))
+            Error::invalid(format!(
+                "modality {} has different widths across splits",
+                k + 1
+            ))
         })?;
         modalities.push(stacked);
     }
