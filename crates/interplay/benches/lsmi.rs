@@ -49,7 +49,7 @@ fn candle_step_us(steps: usize) -> f64 {
     let dims = [20usize, 64, 64, 2];
     let mut vars = Vec::new();
     for w in dims.windows(2) {
-        let b = 1.0 / (w[0] as f64).sqrt();
+        let b = 1.0 / (w[0] as f32).sqrt();
         vars.push(Var::rand(-b, b, (w[1], w[0]), &dev).unwrap());
         vars.push(Var::rand(-b, b, w[1], &dev).unwrap());
     }
@@ -141,8 +141,10 @@ fn binary() -> PathBuf {
 fn main() {
     if std::env::var_os("LSMI_BENCH_CHILD").is_some() {
         // Child: the 100 000-row job alone, then its peak memory.
-        let train = big_split(100_000, 1);
-        let eval = big_split(20_000, 2);
+        let all = big_split(120_000, 1);
+        let idx: Vec<usize> = (0..120_000).collect();
+        let (train, eval) = (all.select(&idx[..100_000]), all.select(&idx[100_000..]));
+        drop(all);
         let start = Instant::now();
         let r = estimate(&train, &eval, &LsmiConfig::default(), &NoProgress).unwrap();
         let secs = start.elapsed().as_secs_f64();
