@@ -73,7 +73,7 @@ fn gradient_matches_finite_differences() {
         knife.nll_and_grad(&x, 7, &mut grad, &mut ws);
         let mut g2 = vec![0.0; n];
         let h = 1e-6;
-        for i in 0..n {
+        for (i, &analytic) in grad.iter().enumerate() {
             let mut kp = knife.clone();
             kp.params_mut()[i] += h;
             let up = kp.nll_and_grad(&x, 7, &mut g2, &mut ws);
@@ -81,9 +81,8 @@ fn gradient_matches_finite_differences() {
             let down = kp.nll_and_grad(&x, 7, &mut g2, &mut ws);
             let fd = (up - down) / (2.0 * h);
             assert!(
-                (fd - grad[i]).abs() < 1e-6,
-                "tanh={use_tanh} param {i}: fd {fd} vs {}",
-                grad[i]
+                (fd - analytic).abs() < 1e-6,
+                "tanh={use_tanh} param {i}: fd {fd} vs {analytic}"
             );
         }
     }
