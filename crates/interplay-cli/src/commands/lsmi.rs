@@ -7,7 +7,9 @@ use crate::progress::Bars;
 use anyhow::Context as _;
 use interplay::data::{concat_splits, Dataset, Split};
 use interplay::knife::KnifeConfig;
-use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior};
+use interplay::lsmi::{
+    estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
+};
 use interplay::nn::ClassifierTraining;
 use interplay::Units;
 use serde_json::{json, Value};
@@ -164,7 +166,10 @@ fn pair_json(p: &PairEstimate, u: Units) -> serde_json::Map<String, Value> {
         Value::Object(m) => m,
         _ => serde_json::Map::new(),
     };
-    m.insert("modalities".into(), json!([p.modalities.0 + 1, p.modalities.1 + 1]));
+    m.insert(
+        "modalities".into(),
+        json!([p.modalities.0 + 1, p.modalities.1 + 1]),
+    );
     m.insert("adjustment".into(), json!(u.from_nats(p.adjustment)));
     m.insert("raw".into(), atoms_json(p.raw, u));
     m.insert(
@@ -201,7 +206,11 @@ fn result_json(r: &LsmiResult, args: &Args, split: &str, seconds: f64) -> Value 
         }
     }
     if r.pairs.len() > 1 {
-        let pairs: Vec<Value> = r.pairs.iter().map(|p| Value::Object(pair_json(p, u))).collect();
+        let pairs: Vec<Value> = r
+            .pairs
+            .iter()
+            .map(|p| Value::Object(pair_json(p, u)))
+            .collect();
         top.insert("pairs".into(), Value::Array(pairs));
     }
     top.insert("seed".into(), json!(args.seed));
@@ -254,8 +263,60 @@ fn write_per_sample_csv(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result
 }
 
 /// Read the data file.
+///
+/// TEMPORARY until branch `data` (interplay::data::read) is merged: reads the
+/// LSMI `.pt` layout (`{train,val}_modal_{1,2,..}_features`, `{train,val}_targets`).
 fn load(path: &Path) -> anyhow::Result<Dataset> {
-    Ok(interplay::data::read(path, &interplay::data::ReadOptions::default())?)
+    let bad = |m: String| interplay::Error::format(path, m);
+    if !path.exists() {
+        return Err(
+            interplay::Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)).into(),
+        );
+    }
+    let pth = candle_core::pickle::PthTensors::new(path, None).map_err(|e| bad(e.to_string()))?;
+    let mut ds = Dataset::default();
+    for split in ["train", "val", "test"] {
+        let mut mods = Vec::new();
+        for m in 1.. {
+            let key = format!("{split}_modal_{m}_features");
+            let Some(t) = pth.get(&key).map_err(|e| bad(e.to_string()))? else {
+                break;
+            };
+            let t = t
+                .to_dtype(candle_core::DType::F32)
+                .map_err(|e| bad(e.to_string()))?;
+            let (n, d) = t.dims2().map_err(|e| bad(format!("{key}: {e}")))?;
+            let v: Vec<f32> = t
+                .flatten_all()
+                .and_then(|t| t.to_vec1())
+                .map_err(|e| bad(e.to_string()))?;
+            mods.push(ndarray::Array2::from_shape_vec((n, d), v).map_err(|e| bad(e.to_string()))?);
+        }
+        if mods.is_empty() {
+            continue;
+        }
+        let key = format!("{split}_targets");
+        let labels = match pth.get(&key).map_err(|e| bad(e.to_string()))? {
+            Some(t) => {
+                let v: Vec<i64> = t
+                    .to_dtype(candle_core::DType::I64)
+                    .and_then(|t| t.flatten_all())
+                    .and_then(|t| t.to_vec1())
+                    .map_err(|e| bad(e.to_string()))?;
+                if v.iter().any(|&y| y < 0) {
+                    return Err(bad(format!("{key}: negative class label")).into());
+                }
+                Some(v.into_iter().map(|y| y as usize).collect())
+            }
+            None => None,
+        };
+        ds.splits
+            .insert(split.to_string(), Split::new(mods, labels)?);
+    }
+    if ds.splits.is_empty() {
+        return Err(bad("no '<split>_modal_<m>_features' keys found".into()).into());
+    }
+    Ok(ds)
 }
 
 /// Run `interplay lsmi`.
@@ -321,31 +382,52 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// TEMPORARY until branch `data` (interplay::data::npz) is merged: a minimal
+/// uncompressed `.npz` of 1-d little-endian arrays.
 fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
-    use interplay::data::{DType, RawTensor};
-    let f64s = |v: Vec<f64>| -> anyhow::Result<RawTensor> {
-        let n = v.len();
-        let bytes = v.into_iter().flat_map(f64::to_le_bytes).collect();
-        RawTensor::new(DType::F64, vec![n], bytes).map_err(|e| anyhow::anyhow!(e))
-    };
-    let index: Vec<u8> = (0..r.n as i64).flat_map(i64::to_le_bytes).collect();
+    fn npy(descr: &str, n: usize, data: Vec<u8>) -> Vec<u8> {
+        let mut header =
+            format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({n},), }}");
+        while (10 + header.len() + 1) % 64 != 0 {
+            header.push(' ');
+        }
+        header.push('\n');
+        let mut out = b"\x93NUMPY\x01\x00".to_vec();
+        out.extend((header.len() as u16).to_le_bytes());
+        out.extend(header.as_bytes());
+        out.extend(data);
+        out
+    }
     let mut arrays = vec![(
         "index".to_string(),
-        RawTensor::new(DType::I64, vec![r.n], index).map_err(|e| anyhow::anyhow!(e))?,
+        npy(
+            "<i8",
+            r.n,
+            (0..r.n as i64).flat_map(i64::to_le_bytes).collect(),
+        ),
     )];
     let multi = r.pairs.len() > 1;
     for p in &r.pairs {
         for (c, name) in PER_SAMPLE_COLUMNS.iter().enumerate() {
-            let values = (0..r.n).map(|row| per_sample_values(p, row, u)[c]).collect();
+            let bytes = (0..r.n)
+                .flat_map(|row| per_sample_values(p, row, u)[c].to_le_bytes())
+                .collect();
             let key = if multi {
                 format!("{}_{}_{name}", p.modalities.0 + 1, p.modalities.1 + 1)
             } else {
                 name.to_string()
             };
-            arrays.push((key, f64s(values)?));
+            arrays.push((key, npy("<f8", r.n, bytes)));
         }
     }
     let file = std::fs::File::create(path).map_err(|e| interplay::Error::io(path, e))?;
-    interplay::data::npz::write_to(std::io::BufWriter::new(file), path, &arrays)?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (key, bytes) in arrays {
+        zip.start_file(format!("{key}.npy"), options)?;
+        zip.write_all(&bytes)?;
+    }
+    zip.finish()?;
     Ok(())
 }
