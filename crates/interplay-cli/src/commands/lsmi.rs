@@ -6,7 +6,7 @@ use crate::output::{table, write_json};
 use crate::progress::Bars;
 use anyhow::Context as _;
 use interplay::data::{concat_splits, Dataset, Split};
-use interplay::knife::KnifeConfig;
+use interplay::knife::{KnifeConfig, KnifeInit};
 use interplay::lsmi::{
     estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
 };
@@ -36,6 +36,15 @@ pub enum PriorChoice {
     Empirical,
     /// 1/C, as the original LSMI code (right only for balanced labels).
     Uniform,
+}
+
+/// How KNIFE's component means are initialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KnifeInitChoice {
+    /// At K distinct training rows.
+    Samples,
+    /// N(0, init_std²).
+    Random,
 }
 
 /// Arguments of `interplay lsmi`.
@@ -74,6 +83,18 @@ pub struct Args {
     /// KNIFE mixture components per modality.
     #[arg(long, default_value_t = 5)]
     pub components: usize,
+    /// Where KNIFE's component means start: at random training rows (`samples`,
+    /// better fits) or N(0, init_std²) (`random`, the original code).
+    #[arg(long, value_enum, default_value = "samples")]
+    pub knife_init: KnifeInitChoice,
+    /// Standard deviation of KNIFE's initial log-scales and coupling (the original
+    /// code uses 1.0 with random means).
+    #[arg(long, default_value_t = 0.01)]
+    pub knife_init_std: f64,
+    /// Compatibility with the original code, which never zeroes KNIFE's gradients
+    /// (Adam then sees the running sum of all batch gradients).
+    #[arg(long)]
+    pub accumulate_knife_grads: bool,
     /// Cross-fit with K folds over the chosen rows, so every row gets an
     /// out-of-fold estimate (use for single-split data).
     #[arg(long, value_name = "K")]
@@ -104,6 +125,12 @@ impl Args {
             },
             knife: KnifeConfig {
                 components: self.components,
+                init: match self.knife_init {
+                    KnifeInitChoice::Samples => KnifeInit::Samples,
+                    KnifeInitChoice::Random => KnifeInit::Random,
+                },
+                init_std: self.knife_init_std,
+                accumulate_grads: self.accumulate_knife_grads,
                 epochs: self.epochs_entropy,
                 batch_size: self.batch_size,
                 ..KnifeConfig::default()
