@@ -346,6 +346,9 @@ fn rejects_unknown_extension_and_missing_file() {
     std::fs::write(&p, b"hello").unwrap();
     assert_rejected(&p, &[], &["unknown extension"]);
     assert_rejected(&dir.path().join("absent.npz"), &[], &["no such file"]);
+    let npy = dir.path().join("one.npy");
+    std::fs::write(&npy, b"x").unwrap();
+    assert_rejected(&npy, &[], &["a single .npy file holds one array"]);
 }
 
 #[test]
