@@ -340,6 +340,29 @@ fn rejects_corrupt_payload_inside_a_valid_zip() {
 }
 
 #[test]
+fn rejects_a_pt_file_whose_pickle_is_garbage() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("garbage.pt");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    zip.start_file("archive/data.pkl", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"\x80\x02}q\x00(X\xff\xff\xff\x7f").unwrap();
+    zip.finish().unwrap();
+    assert_rejected(&path, &[], &["cannot parse the pickle in archive/data.pkl"]);
+}
+
+#[test]
+fn inspect_lists_classes_up_to_the_given_count() {
+    let o = interplay(&["inspect", REFERENCE, "--classes", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\n2      0 (0.0%)     0 (0.0%)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
 fn rejects_unknown_extension_and_missing_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("data.xyz");
