@@ -196,6 +196,19 @@ fn rejects_missing_key_listing_keys_found() {
 }
 
 #[test]
+fn rejects_labels_without_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut arrays = good_arrays();
+    arrays.push(("test_targets".into(), i64_tensor(&[0, 1])));
+    let p = write_npz(dir.path(), "orphan.npz", &arrays);
+    assert_rejected(
+        &p,
+        &[],
+        &["missing key 'test_modal_1_features' for the labels 'test_targets'"],
+    );
+}
+
+#[test]
 fn rejects_row_counts_that_differ() {
     let dir = tempfile::tempdir().unwrap();
     let arrays = replace(good_arrays(), "train_targets", i64_tensor(&[0, 1, 1]));
