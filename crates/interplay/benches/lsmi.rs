@@ -4,7 +4,7 @@
 //! child process so the figure is that job's alone).
 
 use candle_core::{DType, Device, Tensor, Var, D};
-use interplay::data::Split;
+use interplay::data::{ReadOptions, Split};
 use interplay::lsmi::{estimate, LsmiConfig};
 use interplay::nn::{softmax_cross_entropy, Activation, Adam, AdamConfig, Mlp, MlpWorkspace};
 use interplay::progress::NoProgress;
@@ -82,27 +82,12 @@ fn candle_step_us(steps: usize) -> f64 {
 }
 
 fn reference_splits() -> Option<(Split, Split)> {
-    let pth = candle_core::pickle::PthTensors::new(REFERENCE, None).ok()?;
-    let mat = |k: &str| -> Option<Array2<f32>> {
-        let t = pth.get(k).ok()??;
-        let (n, d) = t.dims2().ok()?;
-        Array2::from_shape_vec((n, d), t.flatten_all().ok()?.to_vec1().ok()?).ok()
-    };
-    let lab = |k: &str| -> Option<Vec<usize>> {
-        let v: Vec<i64> = pth.get(k).ok()??.to_vec1().ok()?;
-        Some(v.into_iter().map(|y| y as usize).collect())
-    };
-    let split = |p: &str| {
-        Split::new(
-            vec![
-                mat(&format!("{p}_modal_1_features"))?,
-                mat(&format!("{p}_modal_2_features"))?,
-            ],
-            Some(lab(&format!("{p}_targets"))?),
-        )
-        .ok()
-    };
-    Some((split("train")?, split("val")?))
+    let data =
+        interplay::data::read(std::path::Path::new(REFERENCE), &ReadOptions::default()).ok()?;
+    Some((
+        data.split("train").ok()?.clone(),
+        data.split("val").ok()?.clone(),
+    ))
 }
 
 /// Class means plus noise in 64 dimensions per modality, 4 classes.

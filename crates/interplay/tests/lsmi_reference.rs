@@ -1,45 +1,23 @@
 //! LSMI on the original implementation's Gaussian demo file, against the ranges the
 //! original produced (lsmi_reference.md), plus determinism across thread counts.
 
+use interplay::data::ReadOptions;
 use interplay::data::Split;
 use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
 use interplay::progress::NoProgress;
-use ndarray::Array2;
+use std::path::Path;
 
 const REFERENCE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/reference/lsmi_gaussian_seed42.pt"
 );
 
-fn tensor_f32(pth: &candle_core::pickle::PthTensors, key: &str) -> Array2<f32> {
-    let t = pth
-        .get(key)
-        .unwrap()
-        .unwrap_or_else(|| panic!("missing {key}"));
-    let (n, d) = t.dims2().unwrap();
-    let v: Vec<f32> = t.flatten_all().unwrap().to_vec1().unwrap();
-    Array2::from_shape_vec((n, d), v).unwrap()
-}
-
-fn labels(pth: &candle_core::pickle::PthTensors, key: &str) -> Vec<usize> {
-    let t = pth.get(key).unwrap().unwrap();
-    let v: Vec<i64> = t.to_vec1().unwrap();
-    v.into_iter().map(|y| y as usize).collect()
-}
-
 fn reference() -> (Split, Split) {
-    let pth = candle_core::pickle::PthTensors::new(REFERENCE, None).unwrap();
-    let split = |p: &str| {
-        Split::new(
-            vec![
-                tensor_f32(&pth, &format!("{p}_modal_1_features")),
-                tensor_f32(&pth, &format!("{p}_modal_2_features")),
-            ],
-            Some(labels(&pth, &format!("{p}_targets"))),
-        )
-        .unwrap()
-    };
-    (split("train"), split("val"))
+    let data = interplay::data::read(Path::new(REFERENCE), &ReadOptions::default()).unwrap();
+    (
+        data.split("train").unwrap().clone(),
+        data.split("val").unwrap().clone(),
+    )
 }
 
 fn summary(r: &LsmiResult) -> [f64; 4] {

@@ -1,6 +1,7 @@
 //! `interplay lsmi`: sample-level redundancy, uniqueness and synergy of a labelled
 //! multimodal dataset (LSMI), for every pair of modalities.
 
+use super::data_args::DataArgs;
 use super::UsageError;
 use crate::output::{table, write_json};
 use crate::progress::Bars;
@@ -50,9 +51,9 @@ pub enum KnifeInitChoice {
 /// Arguments of `interplay lsmi`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Data file with labelled train (and val) splits of two or more modalities.
-    #[arg(long, value_name = "FILE")]
-    pub data: PathBuf,
+    /// The labelled data: train (and val) splits of two or more modalities.
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Rows to decompose: held-out `val`, in-sample `train`, or `all` splits.
     #[arg(long, value_enum, default_value = "val")]
     pub split: SplitChoice,
@@ -289,67 +290,13 @@ fn write_per_sample_csv(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result
     Ok(())
 }
 
-/// Read the data file.
-///
-/// TEMPORARY until branch `data` (interplay::data::read) is merged: reads the
-/// LSMI `.pt` layout (`{train,val}_modal_{1,2,..}_features`, `{train,val}_targets`).
-fn load(path: &Path) -> anyhow::Result<Dataset> {
-    let bad = |m: String| interplay::Error::format(path, m);
-    if !path.exists() {
-        return Err(
-            interplay::Error::io(path, std::io::Error::from(std::io::ErrorKind::NotFound)).into(),
-        );
-    }
-    let pth = candle_core::pickle::PthTensors::new(path, None).map_err(|e| bad(e.to_string()))?;
-    let mut ds = Dataset::default();
-    for split in ["train", "val", "test"] {
-        let mut mods = Vec::new();
-        for m in 1.. {
-            let key = format!("{split}_modal_{m}_features");
-            let Some(t) = pth.get(&key).map_err(|e| bad(e.to_string()))? else {
-                break;
-            };
-            let t = t
-                .to_dtype(candle_core::DType::F32)
-                .map_err(|e| bad(e.to_string()))?;
-            let (n, d) = t.dims2().map_err(|e| bad(format!("{key}: {e}")))?;
-            let v: Vec<f32> = t
-                .flatten_all()
-                .and_then(|t| t.to_vec1())
-                .map_err(|e| bad(e.to_string()))?;
-            mods.push(ndarray::Array2::from_shape_vec((n, d), v).map_err(|e| bad(e.to_string()))?);
-        }
-        if mods.is_empty() {
-            continue;
-        }
-        let key = format!("{split}_targets");
-        let labels = match pth.get(&key).map_err(|e| bad(e.to_string()))? {
-            Some(t) => {
-                let v: Vec<i64> = t
-                    .to_dtype(candle_core::DType::I64)
-                    .and_then(|t| t.flatten_all())
-                    .and_then(|t| t.to_vec1())
-                    .map_err(|e| bad(e.to_string()))?;
-                if v.iter().any(|&y| y < 0) {
-                    return Err(bad(format!("{key}: negative class label")).into());
-                }
-                Some(v.into_iter().map(|y| y as usize).collect())
-            }
-            None => None,
-        };
-        ds.splits
-            .insert(split.to_string(), Split::new(mods, labels)?);
-    }
-    if ds.splits.is_empty() {
-        return Err(bad("no '<split>_modal_<m>_features' keys found".into()).into());
-    }
-    Ok(ds)
-}
-
 /// Run `interplay lsmi`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let start = Instant::now();
-    let data = load(&args.data).with_context(|| format!("reading {}", args.data.display()))?;
+    let data = args
+        .data
+        .load(None)
+        .with_context(|| format!("reading {}", args.data.data.display()))?;
     let bars = Bars::new(ctx.quiet);
     let (result, split) = run_estimate(&args, &data, &bars)?;
     let seconds = start.elapsed().as_secs_f64();
@@ -371,7 +318,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         .collect();
     println!(
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",
-        args.data.display(),
+        args.data.data.display(),
         result.n,
         match args.prior {
             PriorChoice::Empirical => "empirical",
@@ -409,30 +356,13 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// TEMPORARY until branch `data` (interplay::data::npz) is merged: a minimal
-/// uncompressed `.npz` of 1-d little-endian arrays.
 fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
-    fn npy(descr: &str, n: usize, data: Vec<u8>) -> Vec<u8> {
-        let mut header =
-            format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({n},), }}");
-        while (10 + header.len() + 1) % 64 != 0 {
-            header.push(' ');
-        }
-        header.push('\n');
-        let mut out = b"\x93NUMPY\x01\x00".to_vec();
-        out.extend((header.len() as u16).to_le_bytes());
-        out.extend(header.as_bytes());
-        out.extend(data);
-        out
-    }
-    let mut arrays = vec![(
-        "index".to_string(),
-        npy(
-            "<i8",
-            r.n,
-            (0..r.n as i64).flat_map(i64::to_le_bytes).collect(),
-        ),
-    )];
+    use interplay::data::{DType, RawTensor};
+    let tensor = |dtype: DType, bytes: Vec<u8>| {
+        RawTensor::new(dtype, vec![r.n], bytes).map_err(|e| anyhow::anyhow!(e))
+    };
+    let index = (0..r.n as i64).flat_map(i64::to_le_bytes).collect();
+    let mut arrays = vec![("index".to_string(), tensor(DType::I64, index)?)];
     let multi = r.pairs.len() > 1;
     for p in &r.pairs {
         for (c, name) in PER_SAMPLE_COLUMNS.iter().enumerate() {
@@ -444,17 +374,10 @@ fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result
             } else {
                 name.to_string()
             };
-            arrays.push((key, npy("<f8", r.n, bytes)));
+            arrays.push((key, tensor(DType::F64, bytes)?));
         }
     }
     let file = std::fs::File::create(path).map_err(|e| interplay::Error::io(path, e))?;
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (key, bytes) in arrays {
-        zip.start_file(format!("{key}.npy"), options)?;
-        zip.write_all(&bytes)?;
-    }
-    zip.finish()?;
+    interplay::data::npz::write_to(std::io::BufWriter::new(file), path, &arrays)?;
     Ok(())
 }
