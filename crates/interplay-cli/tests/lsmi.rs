@@ -126,3 +126,59 @@ fn bad_input_exits_with_status_2() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+#[test]
+fn three_modalities_report_every_pair() {
+    use interplay::data::{Dataset, Split};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("three.npz");
+    let make = |n: usize, shift: usize| {
+        let y: Vec<usize> = (0..n).map(|r| (r * 7 + shift) % 2).collect();
+        let mods = (0..3)
+            .map(|m| {
+                ndarray::Array2::from_shape_fn((n, 2), |(r, j)| {
+                    let noise = (((r * 31 + j * 17 + m * 13 + shift) % 23) as f32 / 23.0) - 0.5;
+                    let signal = if m < 2 && j == y[r] { 1.0 } else { 0.0 };
+                    signal + noise
+                })
+            })
+            .collect();
+        Split::new(mods, Some(y)).unwrap()
+    };
+    let mut data = Dataset::default();
+    data.splits.insert("train".into(), make(300, 0));
+    data.splits.insert("val".into(), make(100, 1));
+    interplay::data::write(&path, &data, None).unwrap();
+    let out = dir.path().join("three.json");
+    let run = interplay()
+        .args(["lsmi", "--data"])
+        .arg(&path)
+        .args([
+            "--epochs-discriminator",
+            "3",
+            "--epochs-entropy",
+            "3",
+            "--json",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let pairs = v["pairs"].as_array().unwrap();
+    let names: Vec<_> = pairs.iter().map(|p| p["modalities"].clone()).collect();
+    assert_eq!(
+        names,
+        vec![
+            serde_json::json!([1, 2]),
+            serde_json::json!([1, 3]),
+            serde_json::json!([2, 3])
+        ]
+    );
+    assert_eq!(v["redundancy"], pairs[0]["redundancy"]);
+}
