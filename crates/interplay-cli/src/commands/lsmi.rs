@@ -6,7 +6,7 @@ use super::UsageError;
 use crate::output::{table, write_json};
 use crate::progress::Bars;
 use anyhow::Context as _;
-use interplay::data::{concat_splits, Dataset, Split};
+use interplay::data::{Dataset, Split};
 use interplay::knife::{KnifeConfig, KnifeInit};
 use interplay::lsmi::{
     estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
@@ -25,7 +25,8 @@ pub enum SplitChoice {
     Val,
     /// Fit and decompose `train` itself (in-sample: PMIs are inflated by overfitting).
     Train,
-    /// Fit on `train`, decompose every split concatenated (train rows in-sample);
+    /// Fit on `train`, decompose every split concatenated in the order train, val,
+    /// test, others (train rows in-sample);
     /// with --folds, cross-fit over all rows instead.
     All,
 }
@@ -163,10 +164,7 @@ fn run_estimate(args: &Args, data: &Dataset, bars: &Bars) -> anyhow::Result<(Lsm
     let result = match args.split {
         SplitChoice::Val => estimate(train, split_or_usage(data, "val", hint)?, &config, bars)?,
         SplitChoice::Train => estimate(train, train, &config, bars)?,
-        SplitChoice::All => {
-            let parts: Vec<&Split> = data.splits.values().collect();
-            estimate(train, &concat_splits(&parts)?, &config, bars)?
-        }
+        SplitChoice::All => estimate(train, &data.concat_all()?, &config, bars)?,
     };
     Ok((result, split_name(args.split).to_string()))
 }
