@@ -174,9 +174,11 @@ impl Models {
             .iter()
             .map(|&(i, j)| concat_pair(train, i, j))
             .collect::<Result<_>>()?;
-        let mut jobs: Vec<Job> = (0..m).map(|i| Job::Classifier(i, None)).collect();
+        // The densities are the longest jobs: schedule them first. (Results do not
+        // depend on the order: every model has its own named random stream.)
+        let mut jobs: Vec<Job> = (0..m).map(Job::Density).collect();
         jobs.extend(pair_list.iter().map(|&(i, j)| Job::Classifier(i, Some(j))));
-        jobs.extend((0..m).map(Job::Density));
+        jobs.extend((0..m).map(|i| Job::Classifier(i, None)));
         let per_job = |j: &Job| -> u64 {
             let epochs = match j {
                 Job::Classifier(..) => config.discriminator.epochs,
