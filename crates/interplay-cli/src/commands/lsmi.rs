@@ -299,6 +299,36 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let (result, split) = run_estimate(&args, &data, &bars)?;
     let seconds = start.elapsed().as_secs_f64();
     let u = args.units;
+    let title = format!(
+        "LSMI on {} ({} rows, split {split}, {} prior), {}:",
+        args.data.data.display(),
+        result.n,
+        match args.prior {
+            PriorChoice::Empirical => "empirical",
+            PriorChoice::Uniform => "uniform",
+        },
+        u.name()
+    );
+    println!("{title}\n{}", report(&result, u));
+    if let Some(path) = &args.per_sample {
+        let npz = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("npz"));
+        if npz {
+            write_per_sample_npz(path, &result, u)?;
+        } else {
+            write_per_sample_csv(path, &result, u)?;
+        }
+    }
+    if let Some(path) = &args.json {
+        write_json(path, &result_json(&result, &args, &split, seconds))?;
+    }
+    Ok(())
+}
+
+/// The readable result: adjusted and raw means per pair, then each pair's shift,
+/// mutual informations and entropies, all in `u`.
+pub fn report(result: &LsmiResult, u: Units) -> String {
     let rows: Vec<Vec<String>> = result
         .pairs
         .iter()
@@ -314,20 +344,10 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             })
         })
         .collect();
-    println!(
-        "LSMI on {} ({} rows, split {split}, {} prior), {}:",
-        args.data.data.display(),
-        result.n,
-        match args.prior {
-            PriorChoice::Empirical => "empirical",
-            PriorChoice::Uniform => "uniform",
-        },
-        u.name()
-    );
-    println!("{}", table(&["pair", "means", "R", "U1", "U2", "S"], &rows));
+    let mut out = table(&["pair", "means", "R", "U1", "U2", "S"], &rows);
     for p in &result.pairs {
-        println!(
-            "pair {}-{}: shift {:.4}; I(x1;y) {:.4}, I(x2;y) {:.4}, I(x1,x2;y) {:.4}; h(x1) {:.4}, h(x2) {:.4}",
+        out.push_str(&format!(
+            "\npair {}-{}: shift {:.4}; I(x1;y) {:.4}, I(x2;y) {:.4}, I(x1,x2;y) {:.4}; h(x1) {:.4}, h(x2) {:.4}",
             p.modalities.0 + 1,
             p.modalities.1 + 1,
             u.from_nats(p.adjustment),
@@ -336,22 +356,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             u.from_nats(p.mi[2]),
             u.from_nats(p.entropy[0]),
             u.from_nats(p.entropy[1]),
-        );
+        ));
     }
-    if let Some(path) = &args.per_sample {
-        let npz = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("npz"));
-        if npz {
-            write_per_sample_npz(path, &result, u)?;
-        } else {
-            write_per_sample_csv(path, &result, u)?;
-        }
-    }
-    if let Some(path) = &args.json {
-        write_json(path, &result_json(&result, &args, &split, seconds))?;
-    }
-    Ok(())
+    out
 }
 
 fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
