@@ -153,7 +153,7 @@ fn run_gaussian(a: GaussianArgs, ctx: crate::Context) -> anyhow::Result<()> {
     let data = gaussian::generate(&config, a.out.seed)?;
     write(&data, output, &a.out, ctx)?;
     let oracle = config.oracle()?.mean(data.split("train")?)?;
-    print!("{}", summary(&data));
+    println!("{}", summary(&data));
     println!(
         "oracle means on train (nats): I(X1;Y) {:.4}  I(X2;Y) {:.4}  I(X1,X2;Y) {:.4}  H(X1) {:.4}",
         oracle.i1, oracle.i2, oracle.i12, oracle.h1
@@ -179,7 +179,7 @@ fn run_hdxor(a: HdXorArgs, ctx: crate::Context) -> anyhow::Result<()> {
     };
     let data = hdxor::generate(&config, a.out.seed)?;
     write(&data.dataset, output, &a.out, ctx)?;
-    print!("{}", summary(&data.dataset));
+    println!("{}", summary(&data.dataset));
     let carriers: Vec<String> = data
         .bit_carriers
         .iter()
@@ -203,7 +203,7 @@ fn run_pid_discrete(a: PidDiscreteArgs, ctx: crate::Context) -> anyhow::Result<(
                 row
             })
             .collect();
-        print!(
+        println!(
             "{}",
             table(&["name", "definition", "R", "U1", "U2", "S (bits)"], &rows)
         );
@@ -225,7 +225,7 @@ fn run_pid_discrete(a: PidDiscreteArgs, ctx: crate::Context) -> anyhow::Result<(
     if let Some(output) = &a.out.output {
         let data = pid_discrete::sample_dataset(&joint, a.n_train, a.n_val, a.n_test, a.out.seed)?;
         write(&data, output, &a.out, ctx)?;
-        print!("{}", summary(&data));
+        println!("{}", summary(&data));
     }
     let [i1, i2, i12] = joint
         .mutual_informations()
