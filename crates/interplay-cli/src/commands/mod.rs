@@ -3,6 +3,7 @@
 pub mod demo;
 pub mod generate;
 pub mod inspect;
+pub mod pid;
 
 /// A command-line usage problem found after parsing (conflicting or missing
 /// options); reported like any error, with exit status 2.

@@ -1,0 +1,144 @@
+//! `interplay pid`: BROJA partial information decomposition of a discrete joint
+//! table, or of continuous data discretised by PCA + k-means (optionally with a
+//! model's predictions as the target).
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
+use interplay::Units;
+use serde_json::json;
+
+use super::UsageError;
+use crate::output::{table, write_json};
+
+/// Arguments of `interplay pid`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A joint distribution as CSV with the columns x1, x2, y, p (integer-coded
+    /// outcomes; p may be probabilities or counts).
+    #[arg(long, value_name = "TABLE.csv", conflicts_with = "data")]
+    pub joint: Option<PathBuf>,
+    /// A dataset with two modalities and labels, discretised per modality by
+    /// normalisation, PCA and k-means before the decomposition.
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Data split to use with --data (default: "test" if present, else the first split).
+    #[arg(long, value_name = "NAME", requires = "data")]
+    pub split: Option<String>,
+    /// k-means clusters per modality with --data (default 30, or 20 with --synthetic-defaults).
+    #[arg(long, value_name = "K", requires = "data")]
+    pub clusters: Option<usize>,
+    /// Principal components kept per modality with --data (default 5, or 2 with --synthetic-defaults).
+    #[arg(long, value_name = "D", requires = "data")]
+    pub pca: Option<usize>,
+    /// Use the synthetic-data defaults of Liang et al. (PCA 2, 20 clusters)
+    /// instead of the real-data ones (PCA 5, 30 clusters).
+    #[arg(long, requires = "data")]
+    pub synthetic_defaults: bool,
+    /// Row scaling before PCA: l2 (each row to unit norm, as the original
+    /// notebooks), standardise (each feature to mean 0, sd 1) or none.
+    #[arg(long, value_name = "HOW", default_value = "l2", requires = "data")]
+    pub normalise: String,
+    /// Replace the labels by this model's predictions ("PID of a model").
+    #[arg(long, value_name = "MODEL", requires = "data")]
+    pub model: Option<PathBuf>,
+    /// Seed of the PCA sketch and k-means++.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Solver: newton (fast, default) or clarabel (exponential-cone oracle).
+    #[arg(long, default_value = "newton")]
+    pub solver: String,
+    /// Unit of the information quantities: bits or nats.
+    #[arg(long, default_value = "bits")]
+    pub units: String,
+    /// Also write the result as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+}
+
+/// Run `interplay pid`.
+pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
+    let units: Units = args.units.parse()?;
+    let solver = match args.solver.to_ascii_lowercase().as_str() {
+        "newton" => BrojaSolver::Newton,
+        "clarabel" => BrojaSolver::Clarabel,
+        other => {
+            return Err(UsageError(format!(
+                "unknown solver '{other}': expected 'newton' or 'clarabel'"
+            ))
+            .into())
+        }
+    };
+    let options = BrojaOptions {
+        solver,
+        units,
+        ..BrojaOptions::default()
+    };
+    let (result, source) = match (&args.joint, &args.data) {
+        (Some(path), None) => {
+            let p = read_joint_csv(path)?;
+            let r = broja(&p, &options).with_context(|| format!("PID of {}", path.display()))?;
+            let [n1, n2, ny] = p.shape();
+            (
+                r,
+                json!({"joint": path.display().to_string(), "shape": [n1, n2, ny]}),
+            )
+        }
+        (None, Some(_)) => data_pid(&args, &options)?,
+        _ => return Err(UsageError("give either --joint TABLE.csv or --data FILE".into()).into()),
+    };
+    print_result(&result);
+    if let Some(out) = &args.json {
+        write_json(out, &to_json(&result, source))?;
+    }
+    Ok(())
+}
+
+/// PID of a dataset (implemented once the data reader is available).
+fn data_pid(
+    _args: &Args,
+    _options: &BrojaOptions,
+) -> anyhow::Result<(PidResult, serde_json::Value)> {
+    Err(UsageError("--data is not available in this build".into()).into())
+}
+
+/// The JSON document of a PID result.
+fn to_json(r: &PidResult, source: serde_json::Value) -> serde_json::Value {
+    json!({
+        "method": "pid-broja",
+        "units": r.units.name(),
+        "redundancy": r.redundancy,
+        "unique1": r.unique1,
+        "unique2": r.unique2,
+        "synergy": r.synergy,
+        "mi_x1_y": r.mi_x1_y,
+        "mi_x2_y": r.mi_x2_y,
+        "mi_x1x2_y": r.mi_x1x2_y,
+        "solver": r.solver,
+        "status": r.status,
+        "duality_gap": r.duality_gap,
+        "max_constraint_violation": r.max_constraint_violation,
+        "iterations": r.iterations,
+        "input": source,
+    })
+}
+
+fn print_result(r: &PidResult) {
+    let u = r.units.name();
+    let row = |name: &str, v: f64| vec![name.to_string(), format!("{v:.6}"), u.to_string()];
+    let rows = vec![
+        row("redundancy R", r.redundancy),
+        row("unique U1 (x1)", r.unique1),
+        row("unique U2 (x2)", r.unique2),
+        row("synergy S", r.synergy),
+        row("I(X1;Y)", r.mi_x1_y),
+        row("I(X2;Y)", r.mi_x2_y),
+        row("I(X1,X2;Y)", r.mi_x1x2_y),
+    ];
+    println!("{}", table(&["quantity", "value", "unit"], &rows));
+    println!(
+        "solver {:?}, status {:?}, duality gap {:.2e} {u}, {} iterations",
+        r.solver, r.status, r.duality_gap, r.iterations
+    );
+}
