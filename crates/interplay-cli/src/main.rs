@@ -33,7 +33,7 @@ pub enum Command {
     /// Run the main job on built-in data and print the results.
     Demo(commands::demo::Args),
     /// Partial information decomposition (BROJA): redundancy, uniqueness, synergy.
-    Pid(commands::pid::Args),
+    Pid(Box<commands::pid::Args>),
 }
 
 /// Settings every command receives.
@@ -50,7 +50,7 @@ fn main() {
         Command::Generate(args) => commands::generate::run(args, ctx),
         Command::Inspect(args) => commands::inspect::run(args, ctx),
         Command::Demo(args) => commands::demo::run(args, ctx),
-        Command::Pid(args) => commands::pid::run(args, ctx),
+        Command::Pid(args) => commands::pid::run(*args, ctx),
     };
     if let Err(err) = result {
         eprintln!("error: {}", one_line(&err));

@@ -111,7 +111,7 @@ pub fn emap(
         .collect();
     progress.start("EMAP", (n * n) as u64);
     // Each block of x1 rows i returns Σ_j f(i, j) per i, Σ_i f(i, j) per j and f(i, i).
-    let parts: Vec<Result<(Array2<f64>, Array2<f64>, Array2<f64>)>> = blocks
+    let parts: Vec<Result<BlockSums>> = blocks
         .par_iter()
         .map(|&(i0, i1)| {
             let rows = (i1 - i0) * n;
@@ -197,6 +197,9 @@ pub fn emap(
         projected,
     })
 }
+
+/// Per block of x1 rows: Σ_j f(i, j) per i, Σ_i f(i, j) per j, and f(i, i).
+type BlockSums = (Array2<f64>, Array2<f64>, Array2<f64>);
 
 /// The score EMAP projects: logits as they are, probabilities as their logs.
 fn score(kind: OutputKind, v: f32) -> f64 {

@@ -157,7 +157,7 @@ pub fn shape_output(
         .into_par_iter()
         .map(|keep| {
             let mut values = Vec::with_capacity(n);
-            for a in 0..n {
+            for (a, &cls) in explained.iter().enumerate() {
                 let inputs: Vec<Array2<f32>> = (0..m)
                     .map(|j| {
                         if j == keep {
@@ -170,7 +170,6 @@ pub fn shape_output(
                     .collect();
                 let views: Vec<_> = inputs.iter().map(|x| x.view()).collect();
                 let out = probabilities(kind, model.forward(&views)?);
-                let cls = explained[a];
                 values.push(out.column(cls).iter().map(|&v| f64::from(v)).sum::<f64>() / nb as f64);
             }
             Ok(values)

@@ -138,7 +138,7 @@ fn barrier(
         let max = buf.iter().fold(f64::NEG_INFINITY, |x, &v| x.max(v));
         let sum: f64 = buf.iter().map(|v| (v - max).exp()).sum();
         let g = max + sum.ln();
-        if !(g < 0.0) {
+        if g.is_nan() || g >= 0.0 {
             return None;
         }
         value -= (-g).ln();

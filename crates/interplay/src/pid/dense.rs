@@ -22,7 +22,7 @@ pub(crate) fn cholesky_in_place(a: &mut [f64], n: usize, floor: f64) -> usize {
             let dot: f64 = row_i[..j].iter().zip(&row_j[..j]).map(|(x, y)| x * y).sum();
             if j == i {
                 let mut d = row_i[i] - dot;
-                if !(d > floor) {
+                if d.is_nan() || d <= floor {
                     d = floor;
                     raised += 1;
                 }

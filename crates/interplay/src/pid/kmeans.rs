@@ -42,9 +42,9 @@ pub(crate) fn kmeans(
             sums.row_mut(assign[i]).scaled_add(1.0, &x.row(i));
             counts[assign[i]] += 1;
         }
-        for c in 0..kk {
-            if counts[c] > 0 {
-                let mean = &sums.row(c) / counts[c] as f64;
+        for (c, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                let mean = &sums.row(c) / count as f64;
                 centres.row_mut(c).assign(&mean);
             } else {
                 let far = (0..n)
@@ -79,7 +79,7 @@ fn plus_plus(x: &Array2<f64>, k: usize, rng: &mut ChaCha8Rng) -> Array2<f64> {
     let mut d2: Vec<f64> = (0..n).map(|i| sq_dist(x, i, &first)).collect();
     while chosen.len() < k {
         let total: f64 = d2.iter().sum();
-        if !(total > 0.0) {
+        if total.is_nan() || total <= 0.0 {
             break;
         }
         let mut r = rng.gen::<f64>() * total;

@@ -95,7 +95,7 @@ impl Support {
     pub fn project(&self, q: &mut [f64], max_sweeps: usize) -> f64 {
         let [n1, n2, ny] = self.shape;
         for v in q.iter_mut() {
-            if !(*v > 0.0) {
+            if v.is_nan() || *v < 0.0 {
                 *v = 0.0;
             }
         }
