@@ -16,7 +16,10 @@
 //! x1 value (|Y| wide) plus a dense Schur complement over the x2 variables, so
 //! each step costs O(|X1|·(|X2|·|Y|)²) — formed with one matrix product.
 
-use super::dense::{cholesky_blocked, cholesky_in_place, solve_lower, solve_upper_transposed};
+use super::dense::{
+    cholesky_blocked, cholesky_in_place, dot, solve_lower, solve_upper_transposed,
+    syrk_lower_transposed,
+};
 use super::support::Support;
 use super::RawSolution;
 
@@ -35,7 +38,7 @@ impl Default for NewtonSettings {
     fn default() -> Self {
         NewtonSettings {
             gap_tolerance: 1e-9,
-            t_growth: 100.0,
+            t_growth: 50.0,
             max_newton_steps: 400,
         }
     }
@@ -164,6 +167,13 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
         .iter_mut()
         .for_each(|v| *v = -(1.0 + (lay.ny as f64).ln()));
     let mut t = n_cells.max(1.0);
+    // Grow t by at most `t_growth` per stage, with equal factors so that the
+    // last stage lands on the target gap instead of overshooting it.
+    let t_final = n_cells.max(1.0) / settings.gap_tolerance;
+    let stages = ((t_final / t).ln() / settings.t_growth.ln())
+        .ceil()
+        .max(1.0);
+    let growth = (t_final / t).powf(1.0 / stages);
     let mut state = CellState {
         pi: vec![0.0; s.n_entries],
         w: vec![0.0; s.cells.len()],
@@ -183,7 +193,7 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
             };
             let (grad, dir) = work.newton_direction(s, &lay, &state, t);
             steps += 1;
-            let decrement: f64 = -grad.iter().zip(&dir).map(|(g, d)| g * d).sum::<f64>();
+            let decrement = -dot(&grad, &dir);
             if !decrement.is_finite() {
                 break 'outer;
             }
@@ -222,10 +232,10 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
             }
             std::mem::swap(&mut lambda, &mut trial);
         }
-        if n_cells / t <= settings.gap_tolerance {
+        if n_cells / t <= settings.gap_tolerance * (1.0 + 1e-9) {
             break;
         }
-        let t_next = t * settings.t_growth;
+        let t_next = t * growth;
         // Predictor: dual variables of entries whose mass vanishes along the path
         // move like log t, i.e. by a constant per outer step; extrapolating the
         // last move saves the many short Newton steps such a drift would take.
@@ -371,27 +381,7 @@ impl NewtonWork {
         let mut dir = vec![0.0; na + nb];
         if nb > 0 {
             if na > 0 {
-                // SAFETY: the pointers and strides describe the live buffers
-                // `coupling` (na × nb, row-major, read as Kᵀ and K) and `schur`
-                // (nb × nb), which do not alias.
-                unsafe {
-                    matrixmultiply::dgemm(
-                        nb,
-                        na,
-                        nb,
-                        -1.0,
-                        self.coupling.as_ptr(),
-                        1,
-                        nb as isize,
-                        self.coupling.as_ptr(),
-                        nb as isize,
-                        1,
-                        1.0,
-                        self.schur.as_mut_ptr(),
-                        nb as isize,
-                        1,
-                    );
-                }
+                syrk_lower_transposed(-1.0, &self.coupling, na, nb, &mut self.schur);
             }
             let mut rhs: Vec<f64> = self.grad[na..].iter().map(|g| -g).collect();
             for (i, ui) in u.iter().enumerate() {
@@ -414,7 +404,7 @@ impl NewtonWork {
             let mut x: Vec<f64> = (0..kb)
                 .map(|i| {
                     let row = &self.coupling[(first + i) * nb..(first + i + 1) * nb];
-                    let kd: f64 = row.iter().zip(&dir[na..]).map(|(k, d)| k * d).sum();
+                    let kd = dot(row, &dir[na..]);
                     -u[first + i] - kd
                 })
                 .collect();
