@@ -180,7 +180,6 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
     };
     let mut steps = 0;
     let mut work = NewtonWork::new(&lay);
-    let mut previous_centre: Option<Vec<f64>> = None;
     'outer: loop {
         // Centre for this t.
         let mut previous = f64::INFINITY;
@@ -235,28 +234,7 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
         if n_cells / t <= settings.gap_tolerance * (1.0 + 1e-9) {
             break;
         }
-        let t_next = t * growth;
-        // Predictor: dual variables of entries whose mass vanishes along the path
-        // move like log t, i.e. by a constant per outer step; extrapolating the
-        // last move saves the many short Newton steps such a drift would take.
-        let centre = lambda.clone();
-        if let Some(prev) = &previous_centre {
-            if let Some(f_here) = barrier(s, &lay, &lambda, t_next, None) {
-                for theta in [1.0, 0.5, 0.25] {
-                    let guess: Vec<f64> = centre
-                        .iter()
-                        .zip(prev)
-                        .map(|(l, p)| l + theta * (l - p))
-                        .collect();
-                    if barrier(s, &lay, &guess, t_next, None).is_some_and(|fg| fg < f_here) {
-                        lambda = guess;
-                        break;
-                    }
-                }
-            }
-        }
-        previous_centre = Some(centre);
-        t = t_next;
+        t *= growth;
     }
     // Primal point of the last centre.
     if barrier(s, &lay, &lambda, t, Some(&mut state)).is_none() {
