@@ -85,6 +85,16 @@ pub fn broja(p: &JointTable, options: &BrojaOptions) -> Result<PidResult> {
     let transpose = n2 > n1;
     let solved_on = if transpose { transposed(p)? } else { p.clone() };
     let s_solved = Support::new(&solved_on);
+    if options.solver == BrojaSolver::Newton {
+        // Dense Newton blocks: (|X1| + |X2|)·|Y| × |X2|·|Y| doubles, |X2| ≤ |X1|.
+        let [m1, m2, _] = solved_on.shape();
+        let (wa, wb) = ((m1 * ny) as f64, (m2 * ny) as f64);
+        if (wa + wb) * wb > 2.5e8 {
+            return Err(crate::Error::invalid(format!(
+                "a {n1}×{n2}×{ny} joint needs more than 2 GB for the Newton solver's                  dense blocks; use fewer clusters or the clarabel solver"
+            )));
+        }
+    }
     let raw = match options.solver {
         BrojaSolver::Newton => broja_newton::solve(&s_solved, &options.newton),
         BrojaSolver::Clarabel => broja_clarabel::solve(&s_solved, options.clarabel_tolerance)?,
