@@ -30,6 +30,8 @@ pub enum Command {
     Generate(commands::generate::Args),
     /// Describe a data file: splits, modalities, shapes, dtypes, class balance.
     Inspect(commands::inspect::Args),
+    /// Rewrite a data file as .npz, .safetensors or .npy files, checking it.
+    Convert(commands::convert::Args),
     /// Run the main job on built-in data and print the results.
     Demo(commands::demo::Args),
     /// Partial information decomposition (BROJA): redundancy, uniqueness, synergy.
@@ -51,6 +53,7 @@ fn main() {
         Command::Inspect(args) => commands::inspect::run(args, ctx),
         Command::Demo(args) => commands::demo::run(args, ctx),
         Command::Pid(args) => commands::pid::run(*args, ctx),
+        Command::Convert(args) => commands::convert::run(args, ctx),
     };
     if let Err(err) = result {
         eprintln!("error: {}", one_line(&err));

@@ -1,5 +1,7 @@
 //! One module per subcommand, each with an `Args` (clap) and a `run`.
 
+pub mod convert;
+pub mod data_args;
 pub mod demo;
 pub mod generate;
 pub mod inspect;
