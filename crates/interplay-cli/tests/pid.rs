@@ -85,3 +85,56 @@ fn bad_input_exits_with_status_2() {
     let none = interplay().args(["pid"]).output().unwrap();
     assert_eq!(none.status.code(), Some(2));
 }
+
+#[test]
+fn pid_of_csv_data_finds_the_informative_modality() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("data.csv");
+    let mut text = String::from("a0,a1,b0,b1,y\n");
+    for i in 0..400 {
+        let y = i % 2;
+        // x1 separates the labels; x2 is a pattern unrelated to them.
+        let a0 = 5.0 * y as f64 + (i % 7) as f64 * 0.1;
+        let a1 = (i % 5) as f64 * 0.1;
+        let b0 = ((i / 2) % 4) as f64;
+        let b1 = ((i / 2) % 3) as f64;
+        text.push_str(&format!("{a0},{a1},{b0},{b1},{y}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let json = dir.path().join("out.json");
+    let out = interplay()
+        .args(["--quiet", "pid", "--data"])
+        .arg(&csv)
+        .args([
+            "--modality",
+            "1=a0:a1",
+            "--modality",
+            "2=b0:b1",
+            "--label",
+            "y",
+        ])
+        .args([
+            "--clusters",
+            "4",
+            "--pca",
+            "2",
+            "--normalise",
+            "none",
+            "--json",
+        ])
+        .arg(&json)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["method"], "pid-broja");
+    assert_eq!(v["input"]["target"], "labels");
+    let u1 = v["unique1"].as_f64().unwrap();
+    assert!(u1 > 0.95, "U1 {u1} bits: {v}");
+    assert!(v["unique2"].as_f64().unwrap().abs() < 0.02);
+}

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod generate;
 pub mod inspect;
 pub mod pid;
+pub mod split_choice;
 
 /// A command-line usage problem found after parsing (conflicting or missing
 /// options); reported like any error, with exit status 2.

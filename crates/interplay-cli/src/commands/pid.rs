@@ -5,10 +5,13 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use interplay::pid::continuous::{pid_of_data, DiscretiseOptions, Normalisation};
 use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
 use interplay::Units;
 use serde_json::json;
 
+use super::data_args::{DataArgs, ReadArgs};
+use super::split_choice::{pick_split, two_modalities};
 use super::UsageError;
 use crate::output::{table, write_json};
 
@@ -23,6 +26,8 @@ pub struct Args {
     /// normalisation, PCA and k-means before the decomposition.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Data split to use with --data (default: "test" if present, else the first split).
     #[arg(long, value_name = "NAME", requires = "data")]
     pub split: Option<String>,
@@ -95,12 +100,66 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// PID of a dataset (implemented once the data reader is available).
-fn data_pid(
-    _args: &Args,
-    _options: &BrojaOptions,
-) -> anyhow::Result<(PidResult, serde_json::Value)> {
-    Err(UsageError("--data is not available in this build".into()).into())
+/// PID of a dataset: discretise both modalities and decompose the histogram
+/// with the labels, or with the model's predictions when --model is given.
+fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, serde_json::Value)> {
+    let data = args
+        .data
+        .as_ref()
+        .ok_or_else(|| UsageError("--data is required".into()))?;
+    let dataset = DataArgs {
+        data: data.clone(),
+        read: args.read.clone(),
+    }
+    .load(None)?;
+    let split_name = pick_split(&dataset, args.split.as_deref())?;
+    let split = dataset.split(&split_name)?;
+    let [x1, x2] = two_modalities(split, "PID")?;
+    let mut discretise = if args.synthetic_defaults {
+        DiscretiseOptions::synthetic()
+    } else {
+        DiscretiseOptions::real_data()
+    };
+    if let Some(k) = args.clusters {
+        discretise.clusters = k;
+    }
+    if let Some(d) = args.pca {
+        discretise.pca_components = d;
+    }
+    discretise.seed = args.seed;
+    discretise.normalisation = match args.normalise.to_ascii_lowercase().as_str() {
+        "l2" => Normalisation::L2Rows,
+        "standardise" | "standardize" => Normalisation::Standardise,
+        "none" => Normalisation::None,
+        other => {
+            return Err(UsageError(format!(
+                "unknown normalisation '{other}': expected l2, standardise or none"
+            ))
+            .into())
+        }
+    };
+    let (r, target) = match &args.model {
+        Some(path) => {
+            return Err(UsageError(format!(
+                "--model {}: model loading is not available in this build",
+                path.display()
+            ))
+            .into())
+        }
+        None => {
+            let labels = split.require_labels("PID")?;
+            (pid_of_data(x1, x2, labels, &discretise, options)?, "labels")
+        }
+    };
+    let source = json!({
+        "data": data.display().to_string(),
+        "split": split_name,
+        "target": target,
+        "discretisation": discretise,
+        "clusters_used": r.clusters,
+        "samples": x1.nrows(),
+    });
+    Ok((r.pid, source))
 }
 
 /// The JSON document of a PID result.
