@@ -232,3 +232,15 @@ fn check(model: &dyn Model, modalities: &[ArrayView2<'_, f32>]) -> Result<usize>
     }
     Ok(n)
 }
+
+/// Indices of `size` background rows drawn without replacement from `n_rows`
+/// (all of them when `size ≥ n_rows`), sorted, reproducible from `seed`.
+pub fn draw_background(n_rows: usize, size: usize, seed: u64) -> Vec<usize> {
+    if size >= n_rows {
+        return (0..n_rows).collect();
+    }
+    let mut rng = crate::rng::seeded(seed, crate::rng::stream_id("shape-background"));
+    let mut idx = rand::seq::index::sample(&mut rng, n_rows, size).into_vec();
+    idx.sort_unstable();
+    idx
+}
