@@ -119,17 +119,11 @@ struct CellState {
     w: Vec<f64>,
 }
 
-/// The barrier value −t·m·λ − Σ log(−g_c), or `None` outside the dual domain
-/// (some g_c ≥ 0); fills `state` (softmax per cell, 1/(−g_c)) when given.
-fn barrier(
-    s: &Support,
-    lay: &Layout,
-    lambda: &[f64],
-    t: f64,
-    mut state: Option<&mut CellState>,
-) -> Option<f64> {
+/// Evaluate the dual point λ: fills `state` with each cell's softmax over its
+/// labels and 1/(−g_c). Returns false outside the dual domain (some g_c ≥ 0),
+/// leaving `state` partly written.
+fn evaluate(s: &Support, lay: &Layout, lambda: &[f64], state: &mut CellState) -> bool {
     let ny = lay.ny;
-    let mut value = -t * lay.m.iter().zip(lambda).map(|(m, l)| m * l).sum::<f64>();
     let mut scores = [0.0f64; 64];
     let mut big = Vec::new();
     for (ci, c) in s.cells.iter().enumerate() {
@@ -149,17 +143,14 @@ fn barrier(
         let sum: f64 = buf.iter().map(|v| (v - max).exp()).sum();
         let g = max + sum.ln();
         if g.is_nan() || g >= 0.0 {
-            return None;
+            return false;
         }
-        value -= (-g).ln();
-        if let Some(st) = state.as_deref_mut() {
-            for (j, v) in buf.iter().enumerate() {
-                st.pi[c.offset + j] = (v - max).exp() / sum;
-            }
-            st.w[ci] = 1.0 / (-g);
+        for (j, v) in buf.iter().enumerate() {
+            state.pi[c.offset + j] = (v - max).exp() / sum;
         }
+        state.w[ci] = 1.0 / (-g);
     }
-    Some(value)
+    true
 }
 
 /// Solve the BROJA program on the support `s` by the primal-dual interior-point
@@ -207,7 +198,7 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
     };
     let norm = |a: &[f64], b: &[f64]| (dot(a, a) + dot(b, b)).sqrt();
     while steps < settings.max_newton_steps {
-        if barrier(s, &lay, &lambda, 1.0, Some(&mut state)).is_none() {
+        if !evaluate(s, &lay, &lambda, &mut state) {
             return RawSolution::fallback(s, steps);
         }
         let eta: f64 = w.iter().zip(&state.w).map(|(wc, wb)| wc / wb).sum();
@@ -220,7 +211,7 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
         let (rd, rc) = residual(&state, &w, t);
         let r_norm = norm(&rd, &rc);
         let hw: Vec<f64> = w.iter().map(|wc| t * wc).collect();
-        let (_, dir) = work.newton_direction(s, &lay, &state, t, Some(&hw));
+        let (_, dir) = work.newton_direction(s, &lay, &state, t, &hw);
         steps += 1;
         // Δw_c = (w_c·π_c·Δs_c − rc_c)/(−g_c), with Δs the change of the cell's scores.
         let mut dw = vec![0.0; cells];
@@ -252,7 +243,7 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
             for ci in 0..cells {
                 trial_w[ci] = w[ci] + step * dw[ci];
             }
-            if barrier(s, &lay, &trial, 1.0, Some(&mut trial_state)).is_some() {
+            if evaluate(s, &lay, &trial, &mut trial_state) {
                 let (rd1, rc1) = residual(&trial_state, &trial_w, t);
                 if norm(&rd1, &rc1) <= (1.0 - 0.01 * step) * r_norm {
                     break true;
@@ -270,7 +261,7 @@ pub(crate) fn solve(s: &Support, settings: &NewtonSettings) -> RawSolution {
         std::mem::swap(&mut w, &mut trial_w);
     }
     let mut q = vec![0.0; s.n_entries];
-    if barrier(s, &lay, &lambda, 1.0, Some(&mut state)).is_none() {
+    if !evaluate(s, &lay, &lambda, &mut state) {
         return RawSolution::fallback(s, steps);
     }
     for (ci, c) in s.cells.iter().enumerate() {
@@ -311,14 +302,17 @@ impl NewtonWork {
         }
     }
 
-    /// Gradient and Newton direction of the barrier at the state's point.
+    /// The primal-dual Newton direction at the state's point: the right-hand
+    /// side is minus the gradient of the barrier −t·m·λ − Σ log(−g_c), the
+    /// matrix Σ_c v_c·(diag π − ππᵀ) + v_c/(−g_c)·ππᵀ with v_c = t·w_c.
+    /// Returns the gradient and the direction.
     fn newton_direction(
         &mut self,
         s: &Support,
         lay: &Layout,
         st: &CellState,
         t: f64,
-        hessian_weights: Option<&[f64]>,
+        hessian_weights: &[f64],
     ) -> (Vec<f64>, Vec<f64>) {
         let ny = lay.ny;
         let (na, nb) = (lay.n_alpha, lay.n_beta);
@@ -333,8 +327,7 @@ impl NewtonWork {
         // Position of each α variable inside its x1 block.
         for (ci, c) in s.cells.iter().enumerate() {
             let w = st.w[ci];
-            // Barrier Hessian: v = w; primal-dual: v = t·(cell mass multiplier).
-            let v = hessian_weights.map_or(w, |hw| hw[ci]);
+            let v = hessian_weights[ci];
             let pi = &st.pi[c.offset..c.offset + c.labels.len()];
             let block_vars = &lay.alpha_blocks[c.a];
             let block = &mut self.blocks[c.a];
