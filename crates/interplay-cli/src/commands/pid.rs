@@ -5,12 +5,13 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use interplay::pid::continuous::{pid_of_data, DiscretiseOptions, Normalisation};
+use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
 use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
 use interplay::Units;
 use serde_json::json;
 
 use super::data_args::{DataArgs, ReadArgs};
+use super::model_input::load_model;
 use super::split_choice::{pick_split, two_modalities};
 use super::UsageError;
 use crate::output::{table, write_json};
@@ -140,11 +141,11 @@ fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, s
     };
     let (r, target) = match &args.model {
         Some(path) => {
-            return Err(UsageError(format!(
-                "--model {}: model loading is not available in this build",
-                path.display()
-            ))
-            .into())
+            let model = load_model(path, &split.dims())?;
+            (
+                pid_of_model(x1, x2, model.as_ref(), &discretise, options)?,
+                "model predictions",
+            )
         }
         None => {
             let labels = split.require_labels("PID")?;
