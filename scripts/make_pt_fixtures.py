@@ -68,6 +68,14 @@ def main():
     d["val_targets"] = d["val_targets"] + 0.5
     torch.save(d, os.path.join(OUT, "fractional_labels.pt"))
 
+    # numpy variants of the f64_int32 fixture: compressed archive, Fortran-ordered
+    # features, big-endian labels (the .npz reader must undo all three).
+    ref = np.load(os.path.join(OUT, "f64_int32.expected.npz"))
+    np.savez_compressed(
+        os.path.join(OUT, "f64_int32.numpy_variants.npz"),
+        **{k: (np.asfortranarray(v) if v.ndim == 2 else v.astype(">i4"))
+           for k, v in ref.items()})
+
 
 if __name__ == "__main__":
     main()

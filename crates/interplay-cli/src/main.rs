@@ -34,6 +34,8 @@ pub enum Command {
     Convert(commands::convert::Args),
     /// Run the main job on built-in data and print the results.
     Demo(commands::demo::Args),
+    /// Sample-level redundancy, uniqueness and synergy of labelled data (LSMI).
+    Lsmi(commands::lsmi::Args),
     /// Partial information decomposition (BROJA): redundancy, uniqueness, synergy.
     Pid(Box<commands::pid::Args>),
     /// EMAP: how much a two-modality model loses when made additive.
@@ -60,6 +62,7 @@ fn main() {
         Command::Emap(args) => commands::emap::run(*args, ctx),
         Command::Shape(args) => commands::shape::run(*args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),
+        Command::Lsmi(args) => commands::lsmi::run(args, ctx),
     };
     if let Err(err) = result {
         eprintln!("error: {}", one_line(&err));

@@ -82,6 +82,13 @@ fn pt_fixtures_match_numpy_encoding() {
 }
 
 #[test]
+fn compressed_fortran_big_endian_npz_reads_like_the_pt_file() {
+    let pt = load(&fixture("f64_int32.pt"));
+    let npz = load(&fixture("f64_int32.numpy_variants.npz"));
+    assert_eq!(pt, npz);
+}
+
+#[test]
 fn pt_fixture_dtypes_and_layout_are_reported() {
     let (d, info) =
         read_with_info(&fixture("f16_bf16_3modal.pt"), &ReadOptions::default()).unwrap();

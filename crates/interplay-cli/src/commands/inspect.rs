@@ -30,9 +30,11 @@ pub struct Args {
 /// Run `interplay inspect`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let (dataset, info) = read_with_info(&args.file, &args.read.options(args.classes))?;
-    println!("{}", describe(&args.file, &dataset, &info));
+    // A class count given on the command line also lists classes no row has.
+    let n_classes = args.classes.or(dataset.n_classes());
+    println!("{}", describe(&args.file, &dataset, &info, n_classes));
     if let Some(out) = &args.json {
-        write_json(out, &to_json(&args.file, &dataset, &info))?;
+        write_json(out, &to_json(&args.file, &dataset, &info, n_classes))?;
     }
     Ok(())
 }
@@ -62,9 +64,8 @@ fn join<T: ToString>(items: &[T], sep: &str) -> String {
 }
 
 /// The human-readable description printed on stdout.
-fn describe(path: &Path, dataset: &Dataset, info: &ReadInfo) -> String {
+fn describe(path: &Path, dataset: &Dataset, info: &ReadInfo, n_classes: Option<usize>) -> String {
     let names = dataset.split_names();
-    let n_classes = dataset.n_classes();
     let mut out = format!(
         "{} ({}): {} split{}, {} modalities (dims {}), {}\n\n",
         path.display(),
@@ -149,8 +150,12 @@ fn describe(path: &Path, dataset: &Dataset, info: &ReadInfo) -> String {
 }
 
 /// The description as JSON for `--json`.
-fn to_json(path: &Path, dataset: &Dataset, info: &ReadInfo) -> serde_json::Value {
-    let n_classes = dataset.n_classes();
+fn to_json(
+    path: &Path,
+    dataset: &Dataset,
+    info: &ReadInfo,
+    n_classes: Option<usize>,
+) -> serde_json::Value {
     let splits: Vec<serde_json::Value> = dataset
         .split_names()
         .iter()

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod emap;
 pub mod generate;
 pub mod inspect;
+pub mod lsmi;
 pub mod model_input;
 pub mod pid;
 pub mod shape;

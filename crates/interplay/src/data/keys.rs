@@ -128,6 +128,21 @@ pub fn assemble(
             ));
         }
     }
+    if let Some(split) = tensors
+        .iter()
+        .filter_map(|(k, _)| k.strip_suffix("_targets"))
+        .find(|s| !s.is_empty() && !modalities.contains_key(*s))
+    {
+        return Err(Error::format(
+            path,
+            format!(
+                "missing key '{}' for the labels '{}' ({})",
+                features_key(split, 1),
+                targets_key(split),
+                found()
+            ),
+        ));
+    }
     let has_targets: BTreeSet<String> = tensors
         .iter()
         .filter_map(|(k, _)| k.strip_suffix("_targets"))
