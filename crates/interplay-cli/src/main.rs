@@ -34,6 +34,10 @@ pub enum Command {
     Convert(commands::convert::Args),
     /// Run the main job on built-in data and print the results.
     Demo(commands::demo::Args),
+    /// InterSHAP: the share of a model's behaviour from cross-modal interactions.
+    Intershap(commands::intershap::Args),
+    /// Train a built-in fusion network (early, intermediate or late).
+    Train(commands::train::Args),
     /// Sample-level redundancy, uniqueness and synergy of labelled data (LSMI).
     Lsmi(commands::lsmi::Args),
 }
@@ -52,6 +56,8 @@ fn main() {
         Command::Generate(args) => commands::generate::run(args, ctx),
         Command::Inspect(args) => commands::inspect::run(args, ctx),
         Command::Demo(args) => commands::demo::run(args, ctx),
+        Command::Intershap(args) => commands::intershap::run(args, ctx),
+        Command::Train(args) => commands::train::run(args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),
         Command::Lsmi(args) => commands::lsmi::run(args, ctx),
     };

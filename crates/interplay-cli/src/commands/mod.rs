@@ -5,6 +5,9 @@ pub mod data_args;
 pub mod demo;
 pub mod generate;
 pub mod inspect;
+pub mod intershap;
+mod intershap_per_sample;
+pub mod train;
 pub mod lsmi;
 
 /// A command-line usage problem found after parsing (conflicting or missing
