@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{hdxor_like, Setting};
+use common::{hdxor_like, hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig};
 use interplay::model::fusion::{load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining};
 use interplay::model::{load, LoadOptions, Model};
@@ -48,8 +48,7 @@ fn safetensors_round_trip_keeps_outputs() {
 
 #[test]
 fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
-    let train = hdxor_like(Setting::Synergy, 3000, 100, [100, 50], 11);
-    let val = hdxor_like(Setting::Synergy, 600, 100, [100, 50], 12);
+    let (train, val) = hdxor_pair(Setting::Synergy, 3000, 600, 100, [100, 50], 11);
     let config = FusionTraining {
         epochs: 60,
         batch_size: 100,
