@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{hdxor_like, Setting};
+use common::{hdxor_like, hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig};
 use interplay::model::fusion::{
     load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining,
@@ -56,18 +56,17 @@ fn safetensors_round_trip_keeps_outputs() {
 
 #[test]
 fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
-    let train = hdxor_like(Setting::Synergy, 3000, 40, [40, 20], 11);
-    let val = hdxor_like(Setting::Synergy, 600, 40, [40, 20], 12);
+    let (train, val) = hdxor_pair(Setting::Synergy, 3000, 600, 100, [100, 50], 11);
     let config = FusionTraining {
-        epochs: 40,
+        epochs: 60,
         batch_size: 100,
         lr: 1e-3,
         seed: 1,
         ..FusionTraining::default()
     };
     let (net, report) = train_fusion(Fusion::Early, &train, &val, 2, &config, &NoProgress).unwrap();
-    assert_eq!(report.train_loss.len(), 40);
-    assert!(report.train_loss[39] < report.train_loss[0]);
+    assert_eq!(report.train_loss.len(), 60);
+    assert!(report.train_loss[59] < report.train_loss[0]);
     assert!(
         report.val_accuracy > 0.7,
         "val accuracy {}",
@@ -84,4 +83,59 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
         g > 60.0,
         "global InterSHAP {g:.1} % on synergy (paper ≈ 98 %)"
     );
+}
+
+/// The paper-scale experiment (not run in CI: `cargo test --release --test
+/// intershap_fusion -- --ignored --nocapture`): 20 000 HD-XOR-like samples, latent
+/// 200, widths (200, 100), 70/15/15 split, paper training settings, 3 seeds.
+/// Paper: synergy 98.0 ± 0.5 %, uniqueness (modality 1) 0.2 ± 0.1 %; with
+/// `FCNN_SETTINGS=redundancy,random`: redundancy 38.6 ± 0.5 %, random 57.8 ± 1.1 %.
+/// Measured (seeds 0–2): synergy 98.18 / 97.60 / 98.20 (mean 97.99 %), uniqueness
+/// 0.41 / 0.40 / 0.35 (0.39 %), redundancy 38.28 / 30.65 / 36.85 (35.26 %), random
+/// 58.68 / 33.00 / 46.15 (45.94 %; seed 1 selected epoch 1, an untrained net).
+#[test]
+#[ignore]
+fn paper_scale_fcnn_experiment() {
+    let epochs: usize = std::env::var("FCNN_EPOCHS")
+        .ok()
+        .and_then(|e| e.parse().ok())
+        .unwrap_or(200);
+    let settings: Vec<Setting> = match std::env::var("FCNN_SETTINGS").as_deref() {
+        Ok("redundancy,random") => vec![Setting::Redundancy, Setting::Random],
+        _ => vec![Setting::Synergy, Setting::Uniqueness1],
+    };
+    for setting in settings {
+        let mut scores = Vec::new();
+        for seed in 0..3u64 {
+            let all = hdxor_like(setting, 20_000, 200, [200, 100], 100 + seed);
+            let idx = |lo: usize, hi: usize| (lo..hi).collect::<Vec<_>>();
+            let (train, val, test) = (
+                all.select(&idx(0, 14_000)),
+                all.select(&idx(14_000, 17_000)),
+                all.select(&idx(17_000, 20_000)),
+            );
+            let config = FusionTraining {
+                epochs,
+                seed,
+                ..FusionTraining::default()
+            };
+            let (net, report) =
+                train_fusion(Fusion::Early, &train, &val, 2, &config, &NoProgress).unwrap();
+            let cfg = InterShapConfig {
+                seed,
+                ..InterShapConfig::default()
+            };
+            let g = explain(&net, &test, &train, &cfg, &NoProgress)
+                .unwrap()
+                .explanations[0]
+                .global_percent();
+            eprintln!(
+                "{setting:?} seed {seed}: val acc {:.3}, best epoch {}, global InterSHAP {g:.2} %",
+                report.val_accuracy, report.best_epoch
+            );
+            scores.push(g);
+        }
+        let mean = scores.iter().sum::<f64>() / 3.0;
+        eprintln!("{setting:?}: mean {mean:.2} % over 3 seeds ({scores:?})");
+    }
 }
