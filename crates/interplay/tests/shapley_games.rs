@@ -24,8 +24,8 @@ fn additive_game_has_no_interactions() {
     });
     let r = exact(v.view()).unwrap();
     for a in 0..3 {
-        for i in 0..m {
-            assert!((r.phi[[a, i]] - w[i] * (a + 1) as f64).abs() < 1e-12);
+        for (i, &wi) in w.iter().enumerate() {
+            assert!((r.phi[[a, i]] - wi * (a + 1) as f64).abs() < 1e-12);
             for j in (0..m).filter(|&j| j != i) {
                 assert!(r.sii[[a, i, j]].abs() < 1e-12);
                 assert!(r.matrix[[a, i, j]].abs() < 1e-12);

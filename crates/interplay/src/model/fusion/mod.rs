@@ -8,11 +8,9 @@
 //! * late: per modality d_m → d_m/2 → ReLU → d_m/4 → ReLU; concat → C.
 
 mod io;
-mod metrics;
 mod net;
 mod train;
 
 pub use io::{load_fusion, save_fusion};
-pub use metrics::{accuracy, macro_f1};
 pub use net::{Fusion, FusionNet};
 pub use train::{train_fusion, FusionTraining, TrainReport};

@@ -4,9 +4,9 @@
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use super::metrics::{accuracy, macro_f1};
 use super::net::{Fusion, FusionNet, FusionWorkspace};
 use crate::data::Split;
+use crate::metrics::{accuracy, macro_f1};
 use crate::nn::{gather_rows, softmax_cross_entropy, Adam, AdamConfig, EpochPermutations, StepLr};
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
@@ -154,7 +154,7 @@ pub fn train_fusion(
         }
         losses.push(loss);
         let pred = predict(&net, &params, val)?;
-        let f1 = macro_f1(&pred, val_labels, n_classes);
+        let f1 = macro_f1(&pred, val_labels);
         if best.as_ref().is_none_or(|(b, ..)| f1 > *b) {
             best = Some((f1, epoch + 1, params.clone(), accuracy(&pred, val_labels)));
         }
