@@ -1,0 +1,27 @@
+"""Type stubs of the compiled extension. Use the documented wrappers in ``interplay``
+(``interplay.load``, ``interplay.lsmi``, ``interplay.intershap`` ...) rather than these."""
+
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+import numpy as np
+
+__version__: str
+
+def load(path: str, format: Optional[str]) -> Dict[str, Dict[str, Any]]:
+    """Read a dataset file: ``{split: {"modalities": [array], "labels": array | None, "extras": {}}}``."""
+
+def intershap(
+    model: Union[Callable[..., Any], str],
+    inputs: Sequence[Any],
+    background: Optional[Sequence[Any]],
+    n_background: int,
+    output: str,
+    space: str,
+    concat: bool,
+    batch_size: Optional[int],
+    seed: int,
+    returns: str,
+    modality_names: Optional[List[str]],
+) -> Dict[str, Any]:
+    """InterSHAP arrays (``phi``, ``shapley_values``, ``base_values``, ``predictions``, ``local``,
+    ``classes``), ``global``, ``modality_names`` and the ``summary`` dict."""
