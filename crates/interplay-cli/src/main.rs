@@ -30,8 +30,12 @@ pub enum Command {
     Generate(commands::generate::Args),
     /// Describe a data file: splits, modalities, shapes, dtypes, class balance.
     Inspect(commands::inspect::Args),
+    /// Rewrite a data file as .npz, .safetensors or .npy files, checking it.
+    Convert(commands::convert::Args),
     /// Run the main job on built-in data and print the results.
     Demo(commands::demo::Args),
+    /// Sample-level redundancy, uniqueness and synergy of labelled data (LSMI).
+    Lsmi(commands::lsmi::Args),
 }
 
 /// Settings every command receives.
@@ -48,6 +52,8 @@ fn main() {
         Command::Generate(args) => commands::generate::run(args, ctx),
         Command::Inspect(args) => commands::inspect::run(args, ctx),
         Command::Demo(args) => commands::demo::run(args, ctx),
+        Command::Convert(args) => commands::convert::run(args, ctx),
+        Command::Lsmi(args) => commands::lsmi::run(args, ctx),
     };
     if let Err(err) = result {
         eprintln!("error: {}", one_line(&err));

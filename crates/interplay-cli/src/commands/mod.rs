@@ -1,8 +1,11 @@
 //! One module per subcommand, each with an `Args` (clap) and a `run`.
 
+pub mod convert;
+pub mod data_args;
 pub mod demo;
 pub mod generate;
 pub mod inspect;
+pub mod lsmi;
 
 /// A command-line usage problem found after parsing (conflicting or missing
 /// options); reported like any error, with exit status 2.

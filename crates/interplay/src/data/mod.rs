@@ -11,6 +11,27 @@ use std::collections::BTreeMap;
 
 use crate::{Error, Result};
 
+mod archive;
+pub mod csv;
+pub mod format;
+pub mod keys;
+pub mod npy;
+pub mod npy_dir;
+pub mod npz;
+pub mod pt;
+pub mod read;
+pub mod safetensors;
+pub mod tensor;
+pub mod validate;
+pub mod write;
+
+pub use self::csv::{ColumnRange, CsvSpec, ModalitySpec};
+pub use format::Format;
+pub use keys::{KeyInfo, KeyRole};
+pub use read::{read, read_with_info, ReadInfo, ReadOptions};
+pub use tensor::{DType, RawTensor};
+pub use write::write;
+
 /// The conventional split names, in the order they are listed and written.
 pub const SPLIT_ORDER: [&str; 3] = ["train", "val", "test"];
 

@@ -1,1 +1,17 @@
-//! InterSHAP (Wenderoth et al., AAAI 2025): the share of model behaviour from cross-modal interactions.
+//! InterSHAP (Wenderoth et al., AAAI 2025): the share of model behaviour from
+//! cross-modal interactions.
+//!
+//! [`explain`] masks absent modalities with background rows ([`masking`]), computes
+//! Shapley values and pairwise interactions over the modalities
+//! ([`crate::shapley`]) and summarises them as local and global InterSHAP scores
+//! ([`scores`]). The model is only ever called on large batches, so slow backends
+//! (ONNX, Python callables) stay usable.
+
+pub mod config;
+pub mod explain;
+pub mod masking;
+pub mod scores;
+
+pub use config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space};
+pub use explain::{explain, Explanation, InterShapResult, MaskingReport};
+pub use scores::{interaction_share, local_scores, mean_matrix, pair_shares, PairShare};

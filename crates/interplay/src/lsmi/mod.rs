@@ -1,1 +1,23 @@
 //! LSMI (Yang, Wang, Hu, ICML 2025): sample-level redundancy, uniqueness and synergy.
+//!
+//! Each sample's pointwise mutual informations i(x1;y), i(x2;y), i(x1,x2;y) come
+//! from classifiers (log-softmax minus the log label prior) and its pointwise
+//! entropies h(x1), h(x2) from [`crate::knife`] densities. Redundancy is
+//! `min(h1, h2) − min(h1|y, h2|y)`, the other atoms follow from the PMIs, and a
+//! dataset-level shift (on by default) makes the mean atoms non-negative where
+//! possible. Fitting and evaluation use different data by default (a held-out split
+//! or cross-fitting), since in-sample PMIs are inflated by overfitting.
+//!
+//! Entry points: [`estimate`] (fit on one split, evaluate on another),
+//! [`estimate_cross_fitted`] (K folds, every sample out-of-fold), and [`exact`]
+//! (exact probabilities of a discrete table, the network-free oracle).
+
+mod atoms;
+mod estimate;
+mod exact;
+mod models;
+
+pub use atoms::{adjustment, pointwise_atoms, Atoms};
+pub use estimate::{estimate, estimate_cross_fitted, LsmiResult, PairEstimate};
+pub use exact::{exact, exact_pointwise, ExactLsmi};
+pub use models::{LsmiConfig, Prior};

@@ -3,6 +3,12 @@
 //! modality to class scores. Built-in fusion networks, ONNX files and Python
 //! callables all implement it.
 
+pub mod load;
+pub mod onnx;
+
+pub use load::{load, LoadOptions};
+pub use onnx::OnnxModel;
+
 use ndarray::{Array2, ArrayView2};
 
 use crate::Result;

@@ -1,0 +1,184 @@
+//! `interplay lsmi` end to end on the original Gaussian demo file.
+
+use std::process::Command;
+
+const REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/reference/lsmi_gaussian_seed42.pt"
+);
+
+fn interplay() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_interplay"));
+    c.arg("--quiet");
+    c
+}
+
+fn run_json(extra: &[&str], dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let out = dir.join(name);
+    let status = interplay()
+        .args(["lsmi", "--data", REFERENCE, "--json"])
+        .arg(&out)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        stdout.contains("R") && stdout.contains("adjusted"),
+        "table on stdout: {stdout}"
+    );
+    serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap()
+}
+
+#[test]
+fn reference_file_json_and_per_sample_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    let v = run_json(
+        &[
+            "--prior",
+            "uniform",
+            "--seed",
+            "1",
+            "--per-sample",
+            csv.to_str().unwrap(),
+        ],
+        dir.path(),
+        "a.json",
+    );
+    assert_eq!(v["method"], "lsmi");
+    assert_eq!(v["units"], "nats");
+    assert_eq!(v["split"], "val");
+    assert_eq!(v["n"], 400);
+    let r = v["redundancy"].as_f64().unwrap();
+    assert!((0.42..0.47).contains(&r), "R {r}");
+    let sum = ["redundancy", "uniqueness_1", "uniqueness_2", "synergy"]
+        .iter()
+        .map(|k| v[k].as_f64().unwrap())
+        .sum::<f64>();
+    assert!((sum - v["mi"]["x1x2_y"].as_f64().unwrap()).abs() < 1e-9);
+    let raw_r = v["raw"]["redundancy"].as_f64().unwrap();
+    assert!((raw_r + v["adjustment"].as_f64().unwrap() - r).abs() < 1e-9);
+    assert!(v["entropy"]["x1"].as_f64().unwrap() > 1.0);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 401);
+    assert_eq!(lines[0], "index,r,u1,u2,s,i1,i2,i12,h1,h2");
+    // Same seed, same numbers; bits are nats / ln 2.
+    let again = run_json(
+        &["--prior", "uniform", "--seed", "1", "--units", "bits"],
+        dir.path(),
+        "b.json",
+    );
+    let bits = again["redundancy"].as_f64().unwrap();
+    assert!(
+        (bits * std::f64::consts::LN_2 - r).abs() < 1e-12,
+        "{bits} bits vs {r} nats"
+    );
+}
+
+#[test]
+fn cross_fitting_single_split_and_npz() {
+    let dir = tempfile::tempdir().unwrap();
+    let npz = dir.path().join("rows.npz");
+    let v = run_json(
+        &[
+            "--split",
+            "train",
+            "--folds",
+            "2",
+            "--epochs-discriminator",
+            "5",
+            "--epochs-entropy",
+            "5",
+            "--per-sample",
+            npz.to_str().unwrap(),
+        ],
+        dir.path(),
+        "c.json",
+    );
+    assert_eq!(v["n"], 1600);
+    assert!(v["split"].as_str().unwrap().contains("cross-fitted"));
+    let bytes = std::fs::read(&npz).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an npz is a zip archive");
+}
+
+#[test]
+fn bad_input_exits_with_status_2() {
+    let out = interplay()
+        .args(["lsmi", "--data", "/nonexistent/file.pt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = interplay()
+        .args(["lsmi", "--data", REFERENCE, "--folds", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
+
+#[test]
+fn three_modalities_report_every_pair() {
+    use interplay::data::{Dataset, Split};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("three.npz");
+    let make = |n: usize, shift: usize| {
+        let y: Vec<usize> = (0..n).map(|r| (r * 7 + shift) % 2).collect();
+        let mods = (0..3)
+            .map(|m| {
+                ndarray::Array2::from_shape_fn((n, 2), |(r, j)| {
+                    let noise = (((r * 31 + j * 17 + m * 13 + shift) % 23) as f32 / 23.0) - 0.5;
+                    let signal = if m < 2 && j == y[r] { 1.0 } else { 0.0 };
+                    signal + noise
+                })
+            })
+            .collect();
+        Split::new(mods, Some(y)).unwrap()
+    };
+    let mut data = Dataset::default();
+    data.splits.insert("train".into(), make(300, 0));
+    data.splits.insert("val".into(), make(100, 1));
+    interplay::data::write(&path, &data, None).unwrap();
+    let out = dir.path().join("three.json");
+    let run = interplay()
+        .args(["lsmi", "--data"])
+        .arg(&path)
+        .args([
+            "--epochs-discriminator",
+            "3",
+            "--epochs-entropy",
+            "3",
+            "--json",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    let pairs = v["pairs"].as_array().unwrap();
+    let names: Vec<_> = pairs.iter().map(|p| p["modalities"].clone()).collect();
+    assert_eq!(
+        names,
+        vec![
+            serde_json::json!([1, 2]),
+            serde_json::json!([1, 3]),
+            serde_json::json!([2, 3])
+        ]
+    );
+    assert_eq!(v["redundancy"], pairs[0]["redundancy"]);
+}

@@ -1,0 +1,124 @@
+//! Value checks on arrays read from a file, with one-line errors that name the
+//! file, the key and where the problem is, so a bad file is fixed at the source
+//! rather than discovered as a NaN in a result.
+
+use ndarray::Array2;
+use std::path::Path;
+
+use super::tensor::RawTensor;
+use crate::{Error, Result};
+
+/// A features (or extras) array as an `N × d` f32 matrix: rank-1 arrays become one
+/// column, higher ranks are flattened per sample (`N×a×b → N×(a·b)`). Rejects
+/// scalars, empty arrays and NaN/Inf (including f64 values beyond the f32 range).
+pub fn feature_matrix(path: &Path, key: &str, tensor: &RawTensor) -> Result<Array2<f32>> {
+    let shape = &tensor.shape;
+    let Some(&n) = shape.first() else {
+        return Err(Error::format(
+            path,
+            format!("key '{key}' is a scalar; expected one row per sample"),
+        ));
+    };
+    if tensor.numel() == 0 {
+        return Err(Error::format(
+            path,
+            format!("key '{key}' is empty (shape {shape:?})"),
+        ));
+    }
+    let cols = tensor.numel() / n;
+    let values = tensor.to_f32_vec();
+    check_finite(path, key, &values, cols)?;
+    Array2::from_shape_vec((n, cols), values)
+        .map_err(|e| Error::format(path, format!("key '{key}': {e}")))
+}
+
+/// Reject NaN and ±Inf, saying how many there are and where the first one is.
+pub fn check_finite(path: &Path, key: &str, values: &[f32], cols: usize) -> Result<()> {
+    let mut bad = values.iter().enumerate().filter(|(_, v)| !v.is_finite());
+    let Some((first, v)) = bad.next() else {
+        return Ok(());
+    };
+    let count = 1 + bad.count();
+    let cols = cols.max(1);
+    Err(Error::format(
+        path,
+        format!(
+            "key '{key}' has {count} non-finite value{} (NaN/Inf); the first is {v} at row {}, column {}",
+            if count == 1 { "" } else { "s" },
+            first / cols,
+            first % cols
+        ),
+    ))
+}
+
+/// Class labels from an `[N]` or `[N, 1]` array of integers, or of floats that are
+/// whole numbers. Labels must be ≥ 0 and, when `n_classes` is given, below it.
+pub fn labels(
+    path: &Path,
+    key: &str,
+    tensor: &RawTensor,
+    n_classes: Option<usize>,
+) -> Result<Vec<usize>> {
+    let shape = &tensor.shape;
+    let column = shape.len() == 1 || (shape.len() == 2 && shape[1] == 1);
+    if !column {
+        return Err(Error::format(
+            path,
+            format!("key '{key}' has shape {shape:?}; labels must have shape [N] or [N, 1]"),
+        ));
+    }
+    if tensor.numel() == 0 {
+        return Err(Error::format(
+            path,
+            format!("key '{key}' is empty (shape {shape:?})"),
+        ));
+    }
+    let fail = |row: usize, msg: String| {
+        Err(Error::format(
+            path,
+            format!("key '{key}': label at row {row} {msg}"),
+        ))
+    };
+    let mut out = Vec::with_capacity(tensor.numel());
+    for (row, v) in tensor.to_f64_vec().into_iter().enumerate() {
+        if !v.is_finite() {
+            return fail(row, format!("is {v}"));
+        }
+        if v.fract() != 0.0 {
+            return fail(row, format!("is {v}, not an integer class id"));
+        }
+        if v < 0.0 {
+            return fail(row, format!("is {v}; class ids must be 0 or more"));
+        }
+        if let Some(c) = n_classes {
+            if v >= c as f64 {
+                return fail(
+                    row,
+                    format!("is {v}, not below the number of classes ({c})"),
+                );
+            }
+        }
+        if v > u32::MAX as f64 {
+            return fail(row, format!("is {v}, too large for a class id"));
+        }
+        out.push(v as usize);
+    }
+    Ok(out)
+}
+
+/// A split whose labels hold one class cannot train or score a classifier.
+pub fn at_least_two_classes(path: &Path, key: &str, labels: &[usize]) -> Result<()> {
+    let Some(&first) = labels.first() else {
+        return Err(Error::format(path, format!("key '{key}' is empty")));
+    };
+    if labels.iter().all(|&l| l == first) {
+        return Err(Error::format(
+            path,
+            format!(
+                "key '{key}' holds a single class ({first}) in all {} rows; a split needs at least 2 classes",
+                labels.len()
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Settings of an InterSHAP run: which rows are explained, how absent modalities are
+//! masked, which model output is explained, and how the work is batched.
+
+use crate::{Error, Result};
+
+/// Which rows of the background split replace absent modalities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackgroundRows {
+    /// A seeded random sample of this many rows (all rows if the split is smaller).
+    Sample(usize),
+    /// Every row of the background split.
+    All,
+}
+
+/// How v(S) averages over background rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Masking {
+    /// The exact mean over every background row (no sampling noise; the default).
+    Mean,
+    /// The original implementation's scheme: K seeded random background rows
+    /// (with replacement) per sample and coalition.
+    Draws(usize),
+}
+
+/// Which model output is explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputTarget {
+    /// The class the model predicts on the full input of each sample.
+    Best,
+    /// A fixed class, 0-based.
+    Class(usize),
+    /// Every class separately.
+    All,
+}
+
+impl OutputTarget {
+    /// Parse `best`, `class:K` or `all`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "best" => Ok(OutputTarget::Best),
+            "all" => Ok(OutputTarget::All),
+            _ => text
+                .strip_prefix("class:")
+                .and_then(|k| k.parse().ok())
+                .map(OutputTarget::Class)
+                .ok_or_else(|| {
+                    Error::invalid(format!(
+                        "unknown output '{text}' (expected best, class:K or all)"
+                    ))
+                }),
+        }
+    }
+}
+
+/// The scale on which model outputs are averaged and explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Space {
+    /// Class probabilities (softmax of logits), as in the paper.
+    Probability,
+    /// Logits; for a model that returns probabilities, their natural log.
+    Logit,
+}
+
+impl Space {
+    /// Parse `probability` or `logit`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "probability" | "prob" => Ok(Space::Probability),
+            "logit" => Ok(Space::Logit),
+            _ => Err(Error::invalid(format!(
+                "unknown space '{text}' (expected probability or logit)"
+            ))),
+        }
+    }
+
+    /// The name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Space::Probability => "probability",
+            Space::Logit => "logit",
+        }
+    }
+}
+
+/// How the Shapley quantities are obtained from coalition values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approximation {
+    /// Exact enumeration when M ≤ 12, permutation sampling with the given number of
+    /// permutations beyond.
+    Auto {
+        /// Permutations used when M > 12.
+        permutations: usize,
+    },
+    /// Always exact enumeration.
+    Exact,
+    /// Always permutation sampling.
+    Permutations(usize),
+}
+
+/// Everything an InterSHAP run needs besides the model and the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterShapConfig {
+    /// Explain this many seeded randomly chosen input rows (`None`: all of them).
+    pub samples: Option<usize>,
+    /// Background rows for masking (default: a sample of 100).
+    pub background: BackgroundRows,
+    /// Exact mean or random draws.
+    pub masking: Masking,
+    /// Output explained (default: the predicted class).
+    pub output: OutputTarget,
+    /// Probability (default) or logit space.
+    pub space: Space,
+    /// Exact or sampled Shapley quantities.
+    pub approximation: Approximation,
+    /// Seed of every random choice (samples, background, draws, permutations).
+    pub seed: u64,
+    /// Model rows per forward call.
+    pub batch_size: usize,
+}
+
+impl Default for InterShapConfig {
+    fn default() -> Self {
+        InterShapConfig {
+            samples: None,
+            background: BackgroundRows::Sample(100),
+            masking: Masking::Mean,
+            output: OutputTarget::Best,
+            space: Space::Probability,
+            approximation: Approximation::Auto { permutations: 200 },
+            seed: 0,
+            batch_size: 8192,
+        }
+    }
+}
+
+impl InterShapConfig {
+    /// Reject settings that cannot work, before any model call.
+    pub fn validate(&self) -> Result<()> {
+        if self.batch_size == 0 {
+            return Err(Error::invalid("batch size must be at least 1"));
+        }
+        if self.samples == Some(0) {
+            return Err(Error::invalid("the number of samples must be at least 1"));
+        }
+        if self.background == BackgroundRows::Sample(0) {
+            return Err(Error::invalid("the background needs at least 1 row"));
+        }
+        if self.masking == Masking::Draws(0) {
+            return Err(Error::invalid("masking draws must be at least 1"));
+        }
+        Ok(())
+    }
+}
