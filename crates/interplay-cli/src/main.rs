@@ -36,6 +36,12 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// Sample-level redundancy, uniqueness and synergy of labelled data (LSMI).
     Lsmi(commands::lsmi::Args),
+    /// Partial information decomposition (BROJA): redundancy, uniqueness, synergy.
+    Pid(Box<commands::pid::Args>),
+    /// EMAP: how much a two-modality model loses when made additive.
+    Emap(Box<commands::emap::Args>),
+    /// SHAPE: cross-modal cooperation of a model from modality coalitions.
+    Shape(Box<commands::shape::Args>),
 }
 
 /// Settings every command receives.
@@ -52,6 +58,9 @@ fn main() {
         Command::Generate(args) => commands::generate::run(args, ctx),
         Command::Inspect(args) => commands::inspect::run(args, ctx),
         Command::Demo(args) => commands::demo::run(args, ctx),
+        Command::Pid(args) => commands::pid::run(*args, ctx),
+        Command::Emap(args) => commands::emap::run(*args, ctx),
+        Command::Shape(args) => commands::shape::run(*args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),
         Command::Lsmi(args) => commands::lsmi::run(args, ctx),
     };

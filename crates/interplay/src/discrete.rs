@@ -19,7 +19,7 @@ impl JointTable {
     /// normalised to sum to 1 (so counts are accepted as well as probabilities).
     pub fn new(shape: [usize; 3], p: Vec<f64>) -> Result<Self> {
         let cells: usize = shape.iter().product();
-        if shape.iter().any(|&s| s == 0) {
+        if shape.contains(&0) {
             return Err(Error::invalid(format!(
                 "joint table shape {shape:?} has an empty alphabet"
             )));
@@ -155,10 +155,10 @@ impl JointTable {
         for a in 0..n1 {
             for b in 0..n2 {
                 let pab: f64 = (0..ny).map(|y| self.get(a, b, y)).sum();
-                for y in 0..ny {
+                for (y, &p_y) in py.iter().enumerate() {
                     let v = self.get(a, b, y);
                     if v > 0.0 {
-                        i12 += v * (v / (pab * py[y])).ln();
+                        i12 += v * (v / (pab * p_y)).ln();
                     }
                 }
             }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod intershap;
 pub mod knife;
 pub mod lsmi;
+pub mod metrics;
 pub mod model;
 pub mod nn;
 pub mod pid;

@@ -1,1 +1,246 @@
 //! SHAPE (Hu et al. 2022): cross-modal cooperation from coalition performances.
+//!
+//! Two variants, as in the InterSHAP comparison (intershap.md §8):
+//! * [`shape`]: performance-based. With a metric P, base = P of always predicting
+//!   the majority class, P_all = P on full inputs, P_i = P with every modality
+//!   but i set to zero; cross-modal SHAPE = P_all − base − Σ_i (P_i − base).
+//! * [`shape_output`]: model-output based, with coalition values
+//!   v_S(x) = mean_b f(x_S, b_{−S}) over a background set (the exact-mean masking
+//!   of InterSHAP): mean over samples of v(M) − v(∅) − Σ_i (v({i}) − v(∅)),
+//!   and its ratio to the mean of v(M) − v(∅).
+
+use ndarray::{Array2, ArrayView2, Axis};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::metrics::{accuracy, argmax_rows, macro_f1};
+use crate::model::{probabilities, Model};
+use crate::{Error, Result};
+
+/// The performance metric of performance-based SHAPE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ShapeMetric {
+    /// Unweighted mean of per-class F1 (the default: robust to class imbalance).
+    #[default]
+    MacroF1,
+    /// Fraction correct.
+    Accuracy,
+}
+
+/// Performance-based SHAPE.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShapeResult {
+    /// The metric every figure below is in.
+    pub metric: ShapeMetric,
+    /// Metric of always predicting the majority label.
+    pub base: f64,
+    /// Metric of the model on full inputs.
+    pub full: f64,
+    /// Metric with only modality i kept (the others zeroed), per modality.
+    pub single: Vec<f64>,
+    /// Per-modality SHAPE contribution P_i − base.
+    pub contributions: Vec<f64>,
+    /// Cross-modal SHAPE: P_all − base − Σ_i (P_i − base).
+    pub cross_modal: f64,
+}
+
+/// Performance-based SHAPE of `model` on labelled data with M modalities.
+pub fn shape(
+    model: &dyn Model,
+    modalities: &[ArrayView2<'_, f32>],
+    labels: &[usize],
+    metric: ShapeMetric,
+) -> Result<ShapeResult> {
+    let n = check(model, modalities)?;
+    if labels.len() != n {
+        return Err(Error::invalid(format!(
+            "{} labels for {n} samples",
+            labels.len()
+        )));
+    }
+    if n == 0 {
+        return Err(Error::invalid("SHAPE needs at least one sample"));
+    }
+    let score = |pred: &[usize]| match metric {
+        ShapeMetric::MacroF1 => macro_f1(pred, labels),
+        ShapeMetric::Accuracy => accuracy(pred, labels),
+    };
+    let mut counts = vec![0usize; labels.iter().max().map_or(0, |m| m + 1)];
+    labels.iter().for_each(|&l| counts[l] += 1);
+    let majority = (0..counts.len())
+        .max_by(|&a, &b| counts[a].cmp(&counts[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let base = score(&vec![majority; n]);
+    let predict = |inputs: &[ArrayView2<'_, f32>]| -> Result<Vec<usize>> {
+        let out = model.forward(inputs)?.mapv(f64::from);
+        Ok(argmax_rows(
+            out.rows().into_iter().map(|r| r.to_slice().unwrap_or(&[])),
+        ))
+    };
+    let full = score(&predict(modalities)?);
+    let mut single = Vec::with_capacity(modalities.len());
+    for keep in 0..modalities.len() {
+        let zeroed: Vec<Array2<f32>> = modalities
+            .iter()
+            .enumerate()
+            .map(|(m, x)| {
+                if m == keep {
+                    x.to_owned()
+                } else {
+                    Array2::zeros(x.raw_dim())
+                }
+            })
+            .collect();
+        let views: Vec<_> = zeroed.iter().map(|z| z.view()).collect();
+        single.push(score(&predict(&views)?));
+    }
+    let contributions: Vec<f64> = single.iter().map(|p| p - base).collect();
+    let cross_modal = full - base - contributions.iter().sum::<f64>();
+    Ok(ShapeResult {
+        metric,
+        base,
+        full,
+        single,
+        contributions,
+        cross_modal,
+    })
+}
+
+/// Model-output SHAPE.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShapeOutputResult {
+    /// Mean base value v(∅) (probability of each sample's explained class).
+    pub base_value: f64,
+    /// Mean of v(M) − v(∅): the whole effect of the inputs.
+    pub total_effect: f64,
+    /// Mean of v({i}) − v(∅) per modality.
+    pub single_effects: Vec<f64>,
+    /// Mean of v(M) − v(∅) − Σ_i (v({i}) − v(∅)).
+    pub cross_modal: f64,
+    /// cross_modal / total_effect (0 when the total effect is 0).
+    pub cross_modal_ratio: f64,
+    /// Background rows each absent modality was averaged over.
+    pub background_size: usize,
+}
+
+/// Model-output SHAPE on `modalities` with absent modalities replaced by every
+/// row of `background` in turn (all absent modalities from the same row). The
+/// explained output is the probability of the class the model predicts on the
+/// full input.
+pub fn shape_output(
+    model: &dyn Model,
+    modalities: &[ArrayView2<'_, f32>],
+    background: &[ArrayView2<'_, f32>],
+) -> Result<ShapeOutputResult> {
+    let n = check(model, modalities)?;
+    let nb = check(model, background)?;
+    if n == 0 || nb == 0 {
+        return Err(Error::invalid(
+            "model-output SHAPE needs at least one sample and one background row",
+        ));
+    }
+    let m = modalities.len();
+    let kind = model.output_kind();
+    let full = probabilities(kind, model.forward(modalities)?);
+    let full64 = full.mapv(f64::from);
+    let explained = argmax_rows(
+        full64
+            .rows()
+            .into_iter()
+            .map(|r| r.to_slice().unwrap_or(&[])),
+    );
+    let bg_probs = probabilities(kind, model.forward(background)?).mapv(f64::from);
+    let bg_mean = bg_probs.mean_axis(Axis(0)).unwrap_or_default();
+    // v({i}) for every sample: x_i with all other modalities from each background row.
+    let singles: Vec<Result<Vec<f64>>> = (0..m)
+        .into_par_iter()
+        .map(|keep| {
+            let mut values = Vec::with_capacity(n);
+            for (a, &cls) in explained.iter().enumerate() {
+                let inputs: Vec<Array2<f32>> = (0..m)
+                    .map(|j| {
+                        if j == keep {
+                            let row = modalities[j].row(a);
+                            Array2::from_shape_fn((nb, row.len()), |(_, k)| row[k])
+                        } else {
+                            background[j].to_owned()
+                        }
+                    })
+                    .collect();
+                let views: Vec<_> = inputs.iter().map(|x| x.view()).collect();
+                let out = probabilities(kind, model.forward(&views)?);
+                values.push(out.column(cls).iter().map(|&v| f64::from(v)).sum::<f64>() / nb as f64);
+            }
+            Ok(values)
+        })
+        .collect();
+    let singles: Vec<Vec<f64>> = singles.into_iter().collect::<Result<_>>()?;
+    let mut base_sum = 0.0;
+    let mut total = 0.0;
+    let mut single_effects = vec![0.0; m];
+    let mut cross = 0.0;
+    for a in 0..n {
+        let cls = explained[a];
+        let v_empty = bg_mean[cls];
+        let v_full = f64::from(full[[a, cls]]);
+        base_sum += v_empty;
+        total += v_full - v_empty;
+        let mut inter = v_full - v_empty;
+        for (i, s) in singles.iter().enumerate() {
+            single_effects[i] += s[a] - v_empty;
+            inter -= s[a] - v_empty;
+        }
+        cross += inter;
+    }
+    let nf = n as f64;
+    let total_effect = total / nf;
+    let cross_modal = cross / nf;
+    Ok(ShapeOutputResult {
+        base_value: base_sum / nf,
+        total_effect,
+        single_effects: single_effects.iter().map(|v| v / nf).collect(),
+        cross_modal,
+        cross_modal_ratio: if total_effect != 0.0 {
+            cross_modal / total_effect
+        } else {
+            0.0
+        },
+        background_size: nb,
+    })
+}
+
+/// Rows shared by all modalities, after checking widths against the model.
+fn check(model: &dyn Model, modalities: &[ArrayView2<'_, f32>]) -> Result<usize> {
+    let dims = model.input_dims();
+    if modalities.len() != dims.len() {
+        return Err(Error::invalid(format!(
+            "model takes {} modalities, got {}",
+            dims.len(),
+            modalities.len()
+        )));
+    }
+    let n = modalities.first().map_or(0, |x| x.nrows());
+    for (i, (x, &d)) in modalities.iter().zip(&dims).enumerate() {
+        if x.ncols() != d || x.nrows() != n {
+            return Err(Error::invalid(format!(
+                "modality {i} is {}×{}, expected {n}×{d}",
+                x.nrows(),
+                x.ncols()
+            )));
+        }
+    }
+    Ok(n)
+}
+
+/// Indices of `size` background rows drawn without replacement from `n_rows`
+/// (all of them when `size ≥ n_rows`), sorted, reproducible from `seed`.
+pub fn draw_background(n_rows: usize, size: usize, seed: u64) -> Vec<usize> {
+    if size >= n_rows {
+        return (0..n_rows).collect();
+    }
+    let mut rng = crate::rng::seeded(seed, crate::rng::stream_id("shape-background"));
+    let mut idx = rand::seq::index::sample(&mut rng, n_rows, size).into_vec();
+    idx.sort_unstable();
+    idx
+}

@@ -3,9 +3,14 @@
 pub mod convert;
 pub mod data_args;
 pub mod demo;
+pub mod emap;
 pub mod generate;
 pub mod inspect;
 pub mod lsmi;
+pub mod model_input;
+pub mod pid;
+pub mod shape;
+pub mod split_choice;
 
 /// A command-line usage problem found after parsing (conflicting or missing
 /// options); reported like any error, with exit status 2.

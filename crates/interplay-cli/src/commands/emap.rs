@@ -1,0 +1,73 @@
+//! `interplay emap`: the additive projection of a two-modality model (Hessel &
+//! Lee 2020) and what its accuracy and macro-F1 lose against the model.
+
+use std::path::PathBuf;
+
+use interplay::emap::{emap, EmapOptions};
+use serde_json::json;
+
+use super::model_input::ModelInput;
+use super::split_choice::two_modalities;
+use crate::output::{table, write_json};
+use crate::progress::Bars;
+
+/// Arguments of `interplay emap`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: ModelInput,
+    /// Evaluate on a random subset of this many samples (the cost is n² model rows).
+    #[arg(long, value_name = "N")]
+    pub subsample: Option<usize>,
+    /// Seed of the subsample.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Also write the result as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+}
+
+/// Run `interplay emap`.
+pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
+    let (dataset, split_name, model) = args.input.load()?;
+    let split = dataset.split(&split_name)?;
+    let [x1, x2] = two_modalities(split, "EMAP")?;
+    let labels = split.require_labels("EMAP")?;
+    let options = EmapOptions {
+        subsample: args.subsample,
+        seed: args.seed,
+        ..EmapOptions::default()
+    };
+    let bars = Bars::new(ctx.quiet);
+    let r = emap(model.as_ref(), x1, x2, labels, &options, &bars)?;
+    let rows = vec![
+        vec![
+            "model f".into(),
+            format!("{:.4}", r.accuracy),
+            format!("{:.4}", r.macro_f1),
+        ],
+        vec![
+            "projection f̂".into(),
+            format!("{:.4}", r.accuracy_emap),
+            format!("{:.4}", r.macro_f1_emap),
+        ],
+        vec![
+            "gap".into(),
+            format!("{:.4}", r.accuracy_gap),
+            format!("{:.4}", r.macro_f1_gap),
+        ],
+    ];
+    println!("{}", table(&["", "accuracy", "macro-F1"], &rows));
+    println!(
+        "{} samples of split '{split_name}', {} projected",
+        r.n_samples, r.projected_scores
+    );
+    if let Some(out) = &args.json {
+        let mut v = serde_json::to_value(&r)?;
+        v["method"] = json!("emap");
+        v["units"] = json!("fraction");
+        v["split"] = json!(split_name);
+        write_json(out, &v)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! `interplay shape`: cross-modal SHAPE (Hu et al. 2022) of a model, from the
+//! performance of modality coalitions and from its outputs.
+
+use std::path::PathBuf;
+
+use interplay::shape::{draw_background, shape, shape_output, ShapeMetric};
+use serde_json::json;
+
+use super::model_input::ModelInput;
+use super::split_choice::pick_split;
+use super::UsageError;
+use crate::output::{table, write_json};
+
+/// Arguments of `interplay shape`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: ModelInput,
+    /// Performance metric: macro-f1 (default) or accuracy.
+    #[arg(long, default_value = "macro-f1")]
+    pub metric: String,
+    /// Background rows (drawn from the "train" split when there is one) that
+    /// absent modalities are averaged over in the model-output variant.
+    #[arg(long, value_name = "B", default_value_t = 100)]
+    pub background: usize,
+    /// Seed of the background draw.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Also write the result as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+}
+
+/// Run `interplay shape`.
+pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
+    let metric = match args.metric.to_ascii_lowercase().as_str() {
+        "macro-f1" | "macro_f1" | "f1" => ShapeMetric::MacroF1,
+        "accuracy" | "acc" => ShapeMetric::Accuracy,
+        other => {
+            return Err(UsageError(format!(
+                "unknown metric '{other}': expected 'macro-f1' or 'accuracy'"
+            ))
+            .into())
+        }
+    };
+    let (dataset, split_name, model) = args.input.load()?;
+    let split = dataset.split(&split_name)?;
+    let labels = split.require_labels("SHAPE")?;
+    let views = split.views();
+    let perf = shape(model.as_ref(), &views, labels, metric)?;
+
+    let bg_name = if dataset.split_names().contains(&"train") {
+        "train".to_string()
+    } else {
+        pick_split(&dataset, None)?
+    };
+    let bg_split = dataset.split(&bg_name)?;
+    let idx = draw_background(bg_split.len(), args.background.max(1), args.seed);
+    let background = bg_split.select(&idx);
+    let out = shape_output(model.as_ref(), &views, &background.views())?;
+
+    let mut rows = vec![vec!["base (majority)".into(), format!("{:.4}", perf.base)]];
+    rows.push(vec!["all modalities".into(), format!("{:.4}", perf.full)]);
+    for (i, p) in perf.single.iter().enumerate() {
+        rows.push(vec![format!("only modality {}", i + 1), format!("{p:.4}")]);
+    }
+    rows.push(vec![
+        "cross-modal SHAPE".into(),
+        format!("{:.4}", perf.cross_modal),
+    ]);
+    println!("{}", table(&["coalition", &format!("{metric:?}")], &rows));
+    println!(
+        "model-output variant ({} background rows from '{bg_name}'): cross-modal {:.4} of total effect {:.4} (share {:.1}%)",
+        out.background_size,
+        out.cross_modal,
+        out.total_effect,
+        100.0 * out.cross_modal_ratio
+    );
+    if let Some(path) = &args.json {
+        let v = json!({
+            "method": "shape",
+            "units": "fraction",
+            "split": split_name,
+            "performance": perf,
+            "output": out,
+            "background_split": bg_name,
+        });
+        write_json(path, &v)?;
+    }
+    Ok(())
+}
