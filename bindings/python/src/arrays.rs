@@ -14,12 +14,13 @@ fn as_numpy<'py>(obj: &Bound<'py, PyAny>, dtype: &str, what: &str) -> PyResult<B
     let np = numpy::get_array_module(py)?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("dtype", dtype)?;
-    np.call_method("asarray", (obj,), Some(&kwargs)).map_err(|e| {
-        PyTypeError::new_err(format!(
-            "{what} must be a numeric array-like ({})",
-            e.value(py)
-        ))
-    })
+    np.call_method("asarray", (obj,), Some(&kwargs))
+        .map_err(|e| {
+            PyTypeError::new_err(format!(
+                "{what} must be a numeric array-like ({})",
+                e.value(py)
+            ))
+        })
 }
 
 /// A 2-D float32 matrix from any array-like; a 1-D array is read as one column.
@@ -31,7 +32,9 @@ pub fn matrix_f32(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Array2<f32>> {
     if let Ok(a) = arr.downcast::<PyArray1<f32>>() {
         let v = a.readonly().as_array().to_owned();
         let n = v.len();
-        return Ok(v.into_shape_with_order((n, 1)).map_err(|e| PyValueError::new_err(e.to_string()))?);
+        return Ok(v
+            .into_shape_with_order((n, 1))
+            .map_err(|e| PyValueError::new_err(e.to_string()))?);
     }
     let ndim: usize = arr.getattr("ndim")?.extract()?;
     Err(PyValueError::new_err(format!(

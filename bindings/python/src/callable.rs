@@ -77,8 +77,10 @@ impl CallableModel {
             raised: Mutex::new(None),
         };
         let rows = probe.first().map_or(0, |m| m.nrows()).min(8);
-        let head: Vec<ArrayView2<'_, f32>> =
-            probe.iter().map(|m| m.slice(ndarray::s![..rows, ..])).collect();
+        let head: Vec<ArrayView2<'_, f32>> = probe
+            .iter()
+            .map(|m| m.slice(ndarray::s![..rows, ..]))
+            .collect();
         let out = model.call(py, &head)?;
         if out.ncols() < 1 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -124,12 +126,14 @@ impl CallableModel {
         let np = numpy::get_array_module(py)?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("dtype", "float32")?;
-        let arr = np.call_method("asarray", (out,), Some(&kwargs)).map_err(|e| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "the model must return a numeric N × C array ({})",
-                e.value(py)
-            ))
-        })?;
+        let arr = np
+            .call_method("asarray", (out,), Some(&kwargs))
+            .map_err(|e| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "the model must return a numeric N × C array ({})",
+                    e.value(py)
+                ))
+            })?;
         let rows = inputs.first().map_or(0, |m| m.nrows());
         let arr = arr.downcast::<PyArray2<f32>>().map_err(|_| {
             pyo3::exceptions::PyValueError::new_err(format!(

@@ -40,3 +40,24 @@ pub fn dataset_to_dict<'py>(py: Python<'py>, ds: &Dataset) -> PyResult<Bound<'py
     }
     Ok(d)
 }
+
+/// Read a dataset file; the Python wrapper `interplay.load` documents it.
+#[pyfunction]
+#[pyo3(signature = (path, format=None))]
+pub fn load<'py>(
+    py: Python<'py>,
+    path: &str,
+    format: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut opts = interplay::data::ReadOptions::default();
+    if let Some(f) = format {
+        opts.format = Some(f.parse().map_err(crate::errors::to_py_err)?);
+    }
+    let path = std::path::PathBuf::from(path);
+    let ds = py.allow_threads(|| {
+        crate::errors::no_panic(|| {
+            interplay::data::read(&path, &opts).map_err(crate::errors::to_py_err)
+        })
+    })?;
+    dataset_to_dict(py, &ds)
+}

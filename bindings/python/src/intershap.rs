@@ -135,8 +135,7 @@ pub fn intershap<'py>(
 
     let run = py.allow_threads(|| {
         no_panic(|| {
-            explain(model.as_model(), &inputs, &background, &config, &NoProgress)
-                .map_err(to_py_err)
+            explain(model.as_model(), &inputs, &background, &config, &NoProgress).map_err(to_py_err)
         })
     });
     if let AnyModel::Callable(c) = &model {
@@ -161,8 +160,14 @@ fn result_dict<'py>(
     let d = PyDict::new(py);
     d.set_item("phi", to_numpy(py, ex.interactions.matrix.clone()))?;
     d.set_item("shapley_values", to_numpy(py, ex.interactions.phi.clone()))?;
-    d.set_item("base_values", to_numpy(py, Array1::from(ex.base_values.clone())))?;
-    d.set_item("predictions", to_numpy(py, Array1::from(ex.predictions.clone())))?;
+    d.set_item(
+        "base_values",
+        to_numpy(py, Array1::from(ex.base_values.clone())),
+    )?;
+    d.set_item(
+        "predictions",
+        to_numpy(py, Array1::from(ex.predictions.clone())),
+    )?;
     d.set_item("local", to_numpy(py, Array1::from(ex.local.clone())))?;
     let classes: Vec<i64> = ex.classes.iter().map(|&c| c as i64).collect();
     d.set_item("classes", to_numpy(py, Array1::from(classes)))?;
@@ -180,7 +185,10 @@ fn result_dict<'py>(
     s.set_item("local_std", ex.local_std)?;
     s.set_item("base_value", ex.base_value)?;
     s.set_item("mean_shapley", ex.mean_shapley.clone())?;
-    s.set_item("mean_matrix", to_numpy(py, ex.mean_matrix.clone()).call_method0("tolist")?)?;
+    s.set_item(
+        "mean_matrix",
+        to_numpy(py, ex.mean_matrix.clone()).call_method0("tolist")?,
+    )?;
     let pairs = PyList::empty(py);
     for p in &ex.pairs {
         let pd = PyDict::new(py);

@@ -8,11 +8,16 @@ mod arrays;
 mod callable;
 mod dataset;
 mod errors;
+mod intershap;
+mod lsmi;
 
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(dataset::load, m)?)?;
+    m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
+    m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
     Ok(())
 }

@@ -76,7 +76,9 @@ def test_additive_model_has_no_interaction(rng):
         return xs[0] @ w1 + xs[1] @ w2
 
     r = interplay.intershap(additive, data(rng), space="logit", output=1, returns="logits")
-    assert r.global_score < 1e-5
+    # Per sample there is no interaction at all. (The global score is not checked: with
+    # the inputs as background the mean matrix is ~0 and its share is 0/0 noise.)
+    assert r.local.max() < 1e-5
     np.testing.assert_allclose(r.phi[:, 0, 1], 0.0, atol=1e-5)
 
 

@@ -18,9 +18,15 @@ fn main() -> interplay::Result<()> {
     let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let settings: Vec<String> = args.get(3).map_or_else(
         || {
-            ["uniqueness1", "uniqueness2", "synergy", "redundancy", "random"]
-                .map(String::from)
-                .to_vec()
+            [
+                "uniqueness1",
+                "uniqueness2",
+                "synergy",
+                "redundancy",
+                "random",
+            ]
+            .map(String::from)
+            .to_vec()
         },
         |s| s.split(',').map(String::from).collect(),
     );
@@ -36,7 +42,11 @@ fn main() -> interplay::Result<()> {
                 ..HdXorConfig::new(setting, 2)
             };
             let data = generate(&config, seed)?.dataset;
-            let (train, val, test) = (data.split("train")?, data.split("val")?, data.split("test")?);
+            let (train, val, test) = (
+                data.split("train")?,
+                data.split("val")?,
+                data.split("test")?,
+            );
             let training = FusionTraining {
                 epochs,
                 seed,

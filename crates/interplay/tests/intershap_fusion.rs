@@ -6,7 +6,9 @@ mod common;
 
 use common::{hdxor_like, Setting};
 use interplay::intershap::{explain, InterShapConfig};
-use interplay::model::fusion::{load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining};
+use interplay::model::fusion::{
+    load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining,
+};
 use interplay::model::{load, LoadOptions, Model};
 use interplay::progress::NoProgress;
 
@@ -14,10 +16,16 @@ use interplay::progress::NoProgress;
 fn architectures_have_the_papers_parameter_counts() {
     // D = 300: early 300→150→75→2.
     let early = FusionNet::random(Fusion::Early, &[200, 100], 2, 0).unwrap();
-    assert_eq!(early.n_params(), 300 * 150 + 150 + 150 * 75 + 75 + 75 * 2 + 2);
+    assert_eq!(
+        early.n_params(),
+        300 * 150 + 150 + 150 * 75 + 75 + 75 * 2 + 2
+    );
     // intermediate: 200→100, 100→50; concat 150 → 75 → 2.
     let mid = FusionNet::random(Fusion::Intermediate, &[200, 100], 2, 0).unwrap();
-    assert_eq!(mid.n_params(), 200 * 100 + 100 + 100 * 50 + 50 + 150 * 75 + 75 + 75 * 2 + 2);
+    assert_eq!(
+        mid.n_params(),
+        200 * 100 + 100 + 100 * 50 + 50 + 150 * 75 + 75 + 75 * 2 + 2
+    );
     // late: 200→100→50, 100→50→25; concat 75 → 2.
     let late = FusionNet::random(Fusion::Late, &[200, 100], 2, 0).unwrap();
     assert_eq!(
@@ -60,7 +68,11 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
     let (net, report) = train_fusion(Fusion::Early, &train, &val, 2, &config, &NoProgress).unwrap();
     assert_eq!(report.train_loss.len(), 40);
     assert!(report.train_loss[39] < report.train_loss[0]);
-    assert!(report.val_accuracy > 0.7, "val accuracy {}", report.val_accuracy);
+    assert!(
+        report.val_accuracy > 0.7,
+        "val accuracy {}",
+        report.val_accuracy
+    );
     let cfg = InterShapConfig {
         samples: Some(300),
         seed: 2,
@@ -68,5 +80,8 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
     };
     let r = explain(&net, &val, &train, &cfg, &NoProgress).unwrap();
     let g = r.explanations[0].global_percent();
-    assert!(g > 60.0, "global InterSHAP {g:.1} % on synergy (paper ≈ 98 %)");
+    assert!(
+        g > 60.0,
+        "global InterSHAP {g:.1} % on synergy (paper ≈ 98 %)"
+    );
 }

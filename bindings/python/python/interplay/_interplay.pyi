@@ -25,3 +25,22 @@ def intershap(
 ) -> Dict[str, Any]:
     """InterSHAP arrays (``phi``, ``shapley_values``, ``base_values``, ``predictions``, ``local``,
     ``classes``), ``global``, ``modality_names`` and the ``summary`` dict."""
+
+def lsmi(
+    x1: Any,
+    x2: Any,
+    y: Any,
+    x1_eval: Any,
+    x2_eval: Any,
+    y_eval: Any,
+    prior: str,
+    adjust: bool,
+    folds: Optional[int],
+    seed: int,
+    units: str,
+    epochs: Optional[int],
+    knife_epochs: Optional[int],
+    batch_size: Optional[int],
+    hidden: Optional[int],
+) -> Dict[str, Any]:
+    """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``), ``units`` and the ``summary`` dict."""

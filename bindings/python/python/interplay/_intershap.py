@@ -90,7 +90,7 @@ def intershap(
     output: Union[str, int] = "best",
     space: str = "probability",
     concat: bool = False,
-    batch_size: int = 65536,
+    batch_size: Optional[int] = None,
     seed: int = 0,
     returns: str = "auto",
     modality_names: Optional[Sequence[str]] = None,
@@ -128,7 +128,7 @@ def intershap(
     concat:
         Call the callable with one concatenated array instead of a list.
     batch_size:
-        Most rows per model call.
+        Most rows per model call (default: the library's, 8192).
     seed:
         Seed of the background draw; results are reproducible from it.
     returns:
@@ -164,7 +164,7 @@ def intershap(
         str(output),
         space,
         bool(concat),
-        int(batch_size),
+        None if batch_size is None else int(batch_size),
         int(seed),
         returns,
         None if modality_names is None else [str(n) for n in modality_names],

@@ -95,10 +95,9 @@ def lsmi(
     """Estimate LSMI redundancy, uniqueness and synergy for every sample.
 
     The classifiers and KNIFE densities are trained on ``(x1, x2, y)``; the atoms are
-    evaluated on ``(x1_eval, x2_eval, y_eval)`` when given, otherwise on held-out folds
-    (``folds``, cross-fitting so every sample gets values from models that did not see
-    it) or, when ``folds`` is ``None`` and no evaluation set is given, by the library's
-    default held-out scheme.
+    evaluated on ``(x1_eval, x2_eval, y_eval)`` when given, otherwise by cross-fitting
+    over ``folds`` folds (5 when ``None``): every sample gets values from models that
+    did not see it. Training data are never scored by models fitted on them.
 
     Parameters
     ----------
@@ -115,7 +114,7 @@ def lsmi(
     adjust:
         Apply the dataset-level shift that makes the mean atoms non-negative.
     folds:
-        Number of cross-fitting folds when no evaluation set is given.
+        Number of cross-fitting folds when no evaluation set is given (default 5).
     seed:
         Seed for initialisation and shuffling; results are reproducible from it.
     units:
