@@ -10,6 +10,7 @@ mod dataset;
 mod errors;
 mod intershap;
 mod lsmi;
+mod pid;
 
 use pyo3::prelude::*;
 
@@ -19,5 +20,6 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dataset::load, m)?)?;
     m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
+    m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
     Ok(())
 }

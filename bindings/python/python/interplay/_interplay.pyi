@@ -44,3 +44,8 @@ def lsmi(
     hidden: Optional[int],
 ) -> Dict[str, Any]:
     """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``), ``units`` and the ``summary`` dict."""
+
+def pid(
+    joint: Any, x1: Any, x2: Any, y: Any, units: str, solver: str
+) -> Dict[str, Any]:
+    """BROJA atoms, the mutual informations, solver status and duality gap."""
