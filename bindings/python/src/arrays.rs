@@ -32,9 +32,9 @@ pub fn matrix_f32(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Array2<f32>> {
     if let Ok(a) = arr.downcast::<PyArray1<f32>>() {
         let v = a.readonly().as_array().to_owned();
         let n = v.len();
-        return Ok(v
+        return v
             .into_shape_with_order((n, 1))
-            .map_err(|e| PyValueError::new_err(e.to_string()))?);
+            .map_err(|e| PyValueError::new_err(e.to_string()));
     }
     let ndim: usize = arr.getattr("ndim")?.extract()?;
     Err(PyValueError::new_err(format!(
