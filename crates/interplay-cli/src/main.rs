@@ -42,6 +42,8 @@ pub enum Command {
     Emap(Box<commands::emap::Args>),
     /// SHAPE: cross-modal cooperation of a model from modality coalitions.
     Shape(Box<commands::shape::Args>),
+    /// InterSHAP, PID, EMAP and SHAPE of one model side by side.
+    Compare(Box<commands::compare::Args>),
 }
 
 /// Settings every command receives.
@@ -61,6 +63,7 @@ fn main() {
         Command::Pid(args) => commands::pid::run(*args, ctx),
         Command::Emap(args) => commands::emap::run(*args, ctx),
         Command::Shape(args) => commands::shape::run(*args, ctx),
+        Command::Compare(args) => commands::compare::run(*args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),
         Command::Lsmi(args) => commands::lsmi::run(args, ctx),
     };

@@ -234,3 +234,39 @@ fn zero_rows_labels_and_single_cells_are_handled() {
     let r = solve(&point, BrojaSolver::Newton);
     assert!(r.atoms().iter().all(|v| v.abs() < 1e-12));
 }
+
+#[test]
+fn newton_agrees_with_clarabel_on_sparse_histograms() {
+    // Few samples over many cells: most cells empty, many optima on the boundary.
+    for (seed, shape, samples) in [(21u64, [12usize, 12, 3], 300usize), (22, [20, 15, 2], 400)] {
+        let mut rng = interplay::rng::seeded(seed, interplay::rng::stream_id("pid-hist"));
+        let x1: Vec<usize> = (0..samples).map(|_| rng.gen_range(0..shape[0])).collect();
+        let x2: Vec<usize> = x1
+            .iter()
+            .map(|&a| (a * 7 + rng.gen_range(0..3)) % shape[1])
+            .collect();
+        let y: Vec<usize> = x1
+            .iter()
+            .zip(&x2)
+            .map(|(&a, &b)| {
+                if rng.gen::<f64>() < 0.8 {
+                    (a + b) % shape[2]
+                } else {
+                    rng.gen_range(0..shape[2])
+                }
+            })
+            .collect();
+        let p = JointTable::from_samples(&x1, &x2, &y).unwrap();
+        let newton = solve(&p, BrojaSolver::Newton);
+        let oracle = solve(&p, BrojaSolver::Clarabel);
+        assert_eq!(newton.status, SolveStatus::Optimal);
+        for (a, b) in newton.atoms().iter().zip(oracle.atoms()) {
+            assert!(
+                (a - b).abs() < 1e-6,
+                "newton {:?} clarabel {:?}",
+                newton.atoms(),
+                oracle.atoms()
+            );
+        }
+    }
+}

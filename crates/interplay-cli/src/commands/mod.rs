@@ -1,5 +1,6 @@
 //! One module per subcommand, each with an `Args` (clap) and a `run`.
 
+pub mod compare;
 pub mod convert;
 pub mod data_args;
 pub mod demo;

@@ -8,7 +8,6 @@ use interplay::model::Model;
 
 use super::data_args::DataArgs;
 use super::split_choice::pick_split;
-use super::UsageError;
 
 /// `--data` (with its read flags), `--split` and `--model`.
 #[derive(Debug, Clone, clap::Args)]
@@ -34,11 +33,7 @@ impl ModelInput {
     }
 }
 
-/// Open a model file for data of the given modality widths.
-pub fn load_model(path: &Path, _dims: &[usize]) -> anyhow::Result<Box<dyn Model>> {
-    Err(UsageError(format!(
-        "--model {}: model loading is not available in this build",
-        path.display()
-    ))
-    .into())
+/// Open a model file (by its extension) for data of the given modality widths.
+pub fn load_model(path: &Path, dims: &[usize]) -> anyhow::Result<Box<dyn Model>> {
+    Ok(interplay::model::load(path, dims, &Default::default())?)
 }

@@ -1,0 +1,170 @@
+//! `interplay compare`: InterSHAP, PID, EMAP and SHAPE of one model on one
+//! dataset split, side by side, so the interaction scores can be read together.
+
+use std::path::PathBuf;
+
+use interplay::emap::{emap, EmapOptions};
+use interplay::intershap::{explain, BackgroundRows, InterShapConfig};
+use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions};
+use interplay::pid::BrojaOptions;
+use interplay::shape::{draw_background, shape, shape_output, ShapeMetric};
+use interplay::Units;
+use serde_json::json;
+
+use super::model_input::ModelInput;
+use super::split_choice::two_modalities;
+use crate::output::{table, write_json};
+use crate::progress::Bars;
+
+/// Arguments of `interplay compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: ModelInput,
+    /// Background rows (from the "train" split when there is one) for the
+    /// masking of InterSHAP and model-output SHAPE.
+    #[arg(long, value_name = "B", default_value_t = 100)]
+    pub background: usize,
+    /// EMAP on a random subset of this many samples (its cost is n² model rows).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub emap_samples: usize,
+    /// k-means clusters per modality for PID (default 30, or 20 with --synthetic-defaults).
+    #[arg(long, value_name = "K")]
+    pub clusters: Option<usize>,
+    /// Principal components per modality for PID (default 5, or 2 with --synthetic-defaults).
+    #[arg(long, value_name = "D")]
+    pub pca: Option<usize>,
+    /// PID discretisation defaults for synthetic data (PCA 2, 20 clusters).
+    #[arg(long)]
+    pub synthetic_defaults: bool,
+    /// Seed of every random choice.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Unit of the PID quantities: bits or nats.
+    #[arg(long, default_value = "bits")]
+    pub units: String,
+    /// Also write every result as JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+}
+
+/// Run `interplay compare`.
+pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
+    let units: Units = args.units.parse()?;
+    let (dataset, split_name, model) = args.input.load()?;
+    let split = dataset.split(&split_name)?;
+    let [x1, x2] = two_modalities(split, "compare")?;
+    let labels = split.require_labels("compare")?;
+    let bg_name = if dataset.split_names().contains(&"train") {
+        "train".to_string()
+    } else {
+        split_name.clone()
+    };
+    let bg_split = dataset.split(&bg_name)?;
+    let background = bg_split.select(&draw_background(
+        bg_split.len(),
+        args.background.max(1),
+        args.seed,
+    ));
+    let bars = Bars::new(ctx.quiet);
+
+    let config = InterShapConfig {
+        background: BackgroundRows::All,
+        seed: args.seed,
+        ..InterShapConfig::default()
+    };
+    let inter = explain(model.as_ref(), split, &background, &config, &bars)?;
+    let inter_share = inter.explanations.first().map_or(0.0, |e| e.global);
+
+    let mut discretise = if args.synthetic_defaults {
+        DiscretiseOptions::synthetic()
+    } else {
+        DiscretiseOptions::real_data()
+    };
+    discretise.clusters = args.clusters.unwrap_or(discretise.clusters);
+    discretise.pca_components = args.pca.unwrap_or(discretise.pca_components);
+    discretise.seed = args.seed;
+    let broja_options = BrojaOptions {
+        units,
+        ..BrojaOptions::default()
+    };
+    let pid_model = pid_of_model(x1, x2, model.as_ref(), &discretise, &broja_options)?;
+    let pid_labels = pid_of_data(x1, x2, labels, &discretise, &broja_options)?;
+
+    let emap_options = EmapOptions {
+        subsample: Some(args.emap_samples),
+        seed: args.seed,
+        ..EmapOptions::default()
+    };
+    let em = emap(model.as_ref(), x1, x2, labels, &emap_options, &bars)?;
+    let views = split.views();
+    let sh = shape(model.as_ref(), &views, labels, ShapeMetric::MacroF1)?;
+    let sh_out = shape_output(model.as_ref(), &views, &background.views())?;
+
+    let u = units.name();
+    let pct = |v: f64| format!("{:.1}%", 100.0 * v);
+    let share = |p: &interplay::pid::PidResult| {
+        if p.mi_x1x2_y > 0.0 {
+            pct(p.synergy / p.mi_x1x2_y)
+        } else {
+            "-".into()
+        }
+    };
+    let rows = vec![
+        vec![
+            "InterSHAP (global)".into(),
+            pct(inter_share),
+            "share of behaviour from interactions".into(),
+        ],
+        vec![
+            "PID synergy, model".into(),
+            format!("{:.4} {u}", pid_model.pid.synergy),
+            format!("{} of I(X1,X2;Ŷ)", share(&pid_model.pid)),
+        ],
+        vec![
+            "PID synergy, labels".into(),
+            format!("{:.4} {u}", pid_labels.pid.synergy),
+            format!("{} of I(X1,X2;Y)", share(&pid_labels.pid)),
+        ],
+        vec![
+            "EMAP gap (macro-F1)".into(),
+            format!("{:.4}", em.macro_f1_gap),
+            format!("f {:.4} vs additive {:.4}", em.macro_f1, em.macro_f1_emap),
+        ],
+        vec![
+            "SHAPE cross-modal (macro-F1)".into(),
+            format!("{:.4}", sh.cross_modal),
+            format!("full {:.4}, base {:.4}", sh.full, sh.base),
+        ],
+        vec![
+            "SHAPE cross-modal (output)".into(),
+            pct(sh_out.cross_modal_ratio),
+            "of v(M) − v(∅)".into(),
+        ],
+    ];
+    println!("{}", table(&["score", "value", "meaning"], &rows));
+    println!(
+        "split '{split_name}', {} samples; background {} rows of '{bg_name}'",
+        split.len(),
+        background.len()
+    );
+    if let Some(out) = &args.json {
+        let v = json!({
+            "method": "compare",
+            "units": u,
+            "split": split_name,
+            "intershap": {
+                "global": inter_share,
+                "masking": inter.masking.method,
+                "background_rows": inter.masking.background_rows,
+                "shapley": inter.masking.shapley,
+            },
+            "pid_model": pid_model.pid,
+            "pid_labels": pid_labels.pid,
+            "emap": em,
+            "shape": {"performance": sh, "output": sh_out},
+        });
+        write_json(out, &v)?;
+    }
+    Ok(())
+}
