@@ -11,6 +11,7 @@ mod errors;
 mod intershap;
 mod lsmi;
 mod pid;
+mod synth;
 
 use pyo3::prelude::*;
 
@@ -21,5 +22,8 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
+    m.add_function(wrap_pyfunction!(synth::generate_gaussian, m)?)?;
+    m.add_function(wrap_pyfunction!(synth::generate_hdxor, m)?)?;
+    m.add_function(wrap_pyfunction!(synth::generate_pid_discrete, m)?)?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 
 A thin Python layer over the Rust library (no estimator logic lives in Python):
 
-* :func:`load` reads a multimodal dataset file into a :class:`Dataset` of numpy arrays.
+* :func:`load` reads a multimodal dataset file into a :class:`Dataset` of numpy arrays;
+  :func:`gaussian`, :func:`hdxor` and :func:`pid_discrete` generate synthetic data with
+  known answers.
 * :func:`lsmi` gives per-sample redundancy, uniqueness and synergy (LSMI).
 * :func:`intershap` gives the Shapley interaction share of a model (InterSHAP) for a
   Python callable, an ONNX file or a built-in model file.
@@ -17,6 +19,7 @@ from ._data import Dataset, Split, load
 from ._intershap import InterShapResult, intershap
 from ._lsmi import LsmiResult, lsmi
 from ._pid import pid
+from ._synth import gaussian, hdxor, pid_discrete
 
 __all__ = [
     "__version__",
@@ -28,4 +31,7 @@ __all__ = [
     "LsmiResult",
     "lsmi",
     "pid",
+    "gaussian",
+    "hdxor",
+    "pid_discrete",
 ]

@@ -49,3 +49,18 @@ def pid(
     joint: Any, x1: Any, x2: Any, y: Any, units: str, solver: str
 ) -> Dict[str, Any]:
     """BROJA atoms, the mutual informations, solver status and duality gap."""
+
+def generate_gaussian(
+    n_train: int, n_val: int, rho: float, sigma: float, n_classes: int, seed: int
+) -> Dict[str, Dict[str, Any]]:
+    """The LSMI Gaussian demo as a raw dataset dict (see ``load``)."""
+
+def generate_hdxor(
+    setting: str, n_modalities: int, dims: Optional[List[int]], latent_dim: int, n_samples: int, seed: int
+) -> Dict[str, Dict[str, Any]]:
+    """HD-XOR as a raw dataset dict (see ``load``)."""
+
+def generate_pid_discrete(
+    name: str, n_train: int, n_val: int, n_test: int, seed: int
+) -> Dict[str, Dict[str, Any]]:
+    """Samples of a canonical discrete PID distribution as a raw dataset dict."""
