@@ -34,6 +34,10 @@ pub enum Command {
     Convert(commands::convert::Args),
     /// Run the main job on built-in data and print the results.
     Demo(commands::demo::Args),
+    /// InterSHAP: the share of a model's behaviour from cross-modal interactions.
+    Intershap(commands::intershap::Args),
+    /// Train a built-in fusion network (early, intermediate or late).
+    Train(commands::train::Args),
     /// Sample-level redundancy, uniqueness and synergy of labelled data (LSMI).
     Lsmi(commands::lsmi::Args),
     /// Partial information decomposition (BROJA): redundancy, uniqueness, synergy.
@@ -64,6 +68,8 @@ fn main() {
         Command::Emap(args) => commands::emap::run(*args, ctx),
         Command::Shape(args) => commands::shape::run(*args, ctx),
         Command::Compare(args) => commands::compare::run(*args, ctx),
+        Command::Intershap(args) => commands::intershap::run(args, ctx),
+        Command::Train(args) => commands::train::run(args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),
         Command::Lsmi(args) => commands::lsmi::run(args, ctx),
     };

@@ -4,11 +4,9 @@
 
 mod common;
 
-use common::{hdxor_like, Setting};
+use common::{hdxor_like, hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig};
-use interplay::model::fusion::{
-    load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining,
-};
+use interplay::model::fusion::{load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining};
 use interplay::model::{load, LoadOptions, Model};
 use interplay::progress::NoProgress;
 
@@ -16,16 +14,10 @@ use interplay::progress::NoProgress;
 fn architectures_have_the_papers_parameter_counts() {
     // D = 300: early 300→150→75→2.
     let early = FusionNet::random(Fusion::Early, &[200, 100], 2, 0).unwrap();
-    assert_eq!(
-        early.n_params(),
-        300 * 150 + 150 + 150 * 75 + 75 + 75 * 2 + 2
-    );
+    assert_eq!(early.n_params(), 300 * 150 + 150 + 150 * 75 + 75 + 75 * 2 + 2);
     // intermediate: 200→100, 100→50; concat 150 → 75 → 2.
     let mid = FusionNet::random(Fusion::Intermediate, &[200, 100], 2, 0).unwrap();
-    assert_eq!(
-        mid.n_params(),
-        200 * 100 + 100 + 100 * 50 + 50 + 150 * 75 + 75 + 75 * 2 + 2
-    );
+    assert_eq!(mid.n_params(), 200 * 100 + 100 + 100 * 50 + 50 + 150 * 75 + 75 + 75 * 2 + 2);
     // late: 200→100→50, 100→50→25; concat 75 → 2.
     let late = FusionNet::random(Fusion::Late, &[200, 100], 2, 0).unwrap();
     assert_eq!(
@@ -56,23 +48,18 @@ fn safetensors_round_trip_keeps_outputs() {
 
 #[test]
 fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
-    let train = hdxor_like(Setting::Synergy, 3000, 40, [40, 20], 11);
-    let val = hdxor_like(Setting::Synergy, 600, 40, [40, 20], 12);
+    let (train, val) = hdxor_pair(Setting::Synergy, 3000, 600, 100, [100, 50], 11);
     let config = FusionTraining {
-        epochs: 40,
+        epochs: 60,
         batch_size: 100,
         lr: 1e-3,
         seed: 1,
         ..FusionTraining::default()
     };
     let (net, report) = train_fusion(Fusion::Early, &train, &val, 2, &config, &NoProgress).unwrap();
-    assert_eq!(report.train_loss.len(), 40);
-    assert!(report.train_loss[39] < report.train_loss[0]);
-    assert!(
-        report.val_accuracy > 0.7,
-        "val accuracy {}",
-        report.val_accuracy
-    );
+    assert_eq!(report.train_loss.len(), 60);
+    assert!(report.train_loss[59] < report.train_loss[0]);
+    assert!(report.val_accuracy > 0.7, "val accuracy {}", report.val_accuracy);
     let cfg = InterShapConfig {
         samples: Some(300),
         seed: 2,
@@ -80,8 +67,5 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
     };
     let r = explain(&net, &val, &train, &cfg, &NoProgress).unwrap();
     let g = r.explanations[0].global_percent();
-    assert!(
-        g > 60.0,
-        "global InterSHAP {g:.1} % on synergy (paper ≈ 98 %)"
-    );
+    assert!(g > 60.0, "global InterSHAP {g:.1} % on synergy (paper ≈ 98 %)");
 }

@@ -4,14 +4,13 @@
 
 mod common;
 
-use common::{hdxor_like, Setting, XorOracle};
+use common::{hdxor_pair, Setting, XorOracle};
 use interplay::intershap::{explain, InterShapConfig};
 use interplay::progress::NoProgress;
 use ndarray::Axis;
 
 fn global_percent(setting: Setting) -> (f64, interplay::intershap::InterShapResult) {
-    let inputs = hdxor_like(setting, 400, 40, [40, 20], 1);
-    let background = hdxor_like(setting, 300, 40, [40, 20], 2);
+    let (inputs, background) = hdxor_pair(setting, 400, 300, 40, [40, 20], 1);
     let oracle = XorOracle::new(&[&inputs, &background], setting);
     let config = InterShapConfig {
         seed: 3,
@@ -24,6 +23,7 @@ fn global_percent(setting: Setting) -> (f64, interplay::intershap::InterShapResu
 #[test]
 fn xor_function_is_pure_synergy() {
     let (g, r) = global_percent(Setting::Synergy);
+    eprintln!("XOR function, synergy: global InterSHAP {g:.2} %");
     assert!(g > 98.7, "synergy global InterSHAP {g:.2} % (paper 99.7 %)");
     let e = &r.explanations[0];
     assert_eq!(e.pairs.len(), 1);
@@ -39,10 +39,8 @@ fn xor_function_is_pure_synergy() {
 #[test]
 fn xor_function_in_one_modality_has_no_interaction() {
     let (g, r) = global_percent(Setting::Uniqueness1);
-    assert!(
-        g < 1.0,
-        "uniqueness global InterSHAP {g:.2} % (paper 0.0 %)"
-    );
+    eprintln!("XOR function, uniqueness: global InterSHAP {g:.2} %");
+    assert!(g < 1.0, "uniqueness global InterSHAP {g:.2} % (paper 0.0 %)");
     let e = &r.explanations[0];
     assert!(e.mean_shapley[1].abs() < 1e-9, "modality 2 is a dummy");
     assert!(e.local_mean < 1e-9);

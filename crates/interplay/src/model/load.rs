@@ -30,6 +30,17 @@ pub fn load(path: &Path, dims: &[usize], options: &LoadOptions) -> Result<Box<dy
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     match ext.as_str() {
+        "safetensors" => {
+            let net = super::fusion::load_fusion(path)?;
+            if net.input_dims() != dims {
+                return Err(Error::invalid(format!(
+                    "{}: the model expects modality widths {:?}, the data has {dims:?}",
+                    path.display(),
+                    net.input_dims()
+                )));
+            }
+            Ok(Box::new(net))
+        }
         "onnx" => Ok(Box::new(OnnxModel::load(path, dims, options.onnx_output)?)),
         _ => Err(Error::format(
             path,

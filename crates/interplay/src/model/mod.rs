@@ -3,6 +3,7 @@
 //! modality to class scores. Built-in fusion networks, ONNX files and Python
 //! callables all implement it.
 
+pub mod fusion;
 pub mod load;
 pub mod onnx;
 

@@ -127,3 +127,19 @@ impl Model for XorOracle {
         Ok(out)
     }
 }
+
+/// Two disjoint splits (`n_a` and `n_b` rows) of one HD-XOR-like dataset, so they
+/// share the projections.
+pub fn hdxor_pair(
+    setting: Setting,
+    n_a: usize,
+    n_b: usize,
+    d: usize,
+    dims: [usize; 2],
+    seed: u64,
+) -> (Split, Split) {
+    let all = hdxor_like(setting, n_a + n_b, d, dims, seed);
+    let a: Vec<usize> = (0..n_a).collect();
+    let b: Vec<usize> = (n_a..n_a + n_b).collect();
+    (all.select(&a), all.select(&b))
+}
