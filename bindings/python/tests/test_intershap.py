@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
 import interplay
-from conftest import NumpyMlp
+from conftest import REPO, NumpyMlp
 
 
 def data(rng, n=40, dims=(3, 4)):
@@ -176,3 +178,34 @@ def test_bad_inputs_raise_clear_errors(rng, mlp, kwargs, error, message):
     args.update(kwargs)
     with pytest.raises(error, match=message):
         interplay.intershap(args.pop("model"), args.pop("inputs"), **args)
+
+
+FIXTURES = os.path.join(REPO, "crates", "interplay", "tests", "fixtures")
+
+
+def test_fixture_onnx_as_python_callable_matches_tract_and_builtin(rng):
+    """The intershap fixture (a built-in early-fusion network exported to ONNX), run three
+    ways: as a Python callable through onnx's numpy reference evaluator, as the .onnx file
+    (tract, in Rust) and as the built-in .safetensors model. All three must agree."""
+    onnx = pytest.importorskip("onnx")
+    from onnx.reference import ReferenceEvaluator
+
+    onnx_path = os.path.join(FIXTURES, "intershap_early.onnx")
+    builtin_path = os.path.join(FIXTURES, "intershap_early.safetensors")
+    if not os.path.exists(onnx_path):
+        pytest.skip("intershap ONNX fixture not in this checkout")
+    graph = onnx.load(onnx_path)
+    names = [i.name for i in graph.graph.input]
+    evaluator = ReferenceEvaluator(graph)
+
+    def callable_model(xs):
+        return evaluator.run(None, dict(zip(names, xs)))[0]
+
+    x = data(rng, n=30, dims=(6, 4))
+    kw = dict(n_background=15, seed=5, returns="logits")
+    a = interplay.intershap(callable_model, x, **kw)
+    b = interplay.intershap(onnx_path, x, **kw)
+    c = interplay.intershap(builtin_path, x, **kw)
+    np.testing.assert_allclose(a.phi, b.phi, atol=1e-5)
+    np.testing.assert_allclose(b.phi, c.phi, atol=1e-5)
+    assert a.global_score == pytest.approx(c.global_score, abs=1e-4)
