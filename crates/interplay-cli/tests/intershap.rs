@@ -45,49 +45,113 @@ fn train_then_explain() {
     write_data(&data);
     let model = dir.path().join("early.safetensors");
     let out = interplay(&[
-        "train", "--data", data.to_str().unwrap(), "--fusion", "early", "-o",
-        model.to_str().unwrap(), "--epochs", "60", "--batch-size", "50", "--lr", "0.003",
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "--fusion",
+        "early",
+        "-o",
+        model.to_str().unwrap(),
+        "--epochs",
+        "60",
+        "--batch-size",
+        "50",
+        "--lr",
+        "0.003",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("val macro-F1"), "{text}");
 
     let json = dir.path().join("r.json");
     let csv = dir.path().join("per.csv");
     let out = interplay(&[
-        "intershap", "--data", data.to_str().unwrap(), "--model", model.to_str().unwrap(),
-        "--samples", "100", "--background", "50", "--json", json.to_str().unwrap(),
-        "--per-sample", csv.to_str().unwrap(), "--seed", "1",
+        "intershap",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--samples",
+        "100",
+        "--background",
+        "50",
+        "--json",
+        json.to_str().unwrap(),
+        "--per-sample",
+        csv.to_str().unwrap(),
+        "--seed",
+        "1",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("global InterSHAP"), "{text}");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["method"], "intershap");
     assert_eq!(v["modalities"], 2);
     assert_eq!(v["n"], 100);
     let g = v["global"].as_f64().unwrap();
     assert!((v["global_percent"].as_f64().unwrap() - 100.0 * g).abs() < 1e-9);
-    assert!(g > 0.3, "XOR of two modalities should be mostly interaction, got {g}");
+    assert!(
+        g > 0.3,
+        "XOR of two modalities should be mostly interaction, got {g}"
+    );
     let pair = v["pairs"]["1-2"]["share"].as_f64().unwrap();
     assert!((pair - g).abs() < 1e-9);
     let mat = v["interaction_matrix"].as_array().unwrap();
-    let sum: f64 = mat.iter().flat_map(|r| r.as_array().unwrap()).map(|x| x.as_f64().unwrap()).sum();
-    let phi: f64 = v["shapley_values"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).sum();
+    let sum: f64 = mat
+        .iter()
+        .flat_map(|r| r.as_array().unwrap())
+        .map(|x| x.as_f64().unwrap())
+        .sum();
+    let phi: f64 = v["shapley_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .sum();
     assert!((sum - phi).abs() < 1e-9);
     assert_eq!(v["masking"]["method"], "mean");
     assert_eq!(v["masking"]["background_rows"], 50);
-    let lines: Vec<String> = std::fs::read_to_string(&csv).unwrap().lines().map(String::from).collect();
+    let lines: Vec<String> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
     assert_eq!(lines.len(), 101);
     assert!(lines[0].starts_with("sample,output,class,local,phi_1,phi_2,Phi_1_1"));
 
     let npz = dir.path().join("per.npz");
     let out = interplay(&[
-        "intershap", "--data", data.to_str().unwrap(), "--model", model.to_str().unwrap(),
-        "--samples", "20", "--background", "20", "--output", "all", "--space", "logit",
-        "--per-sample", npz.to_str().unwrap(),
+        "intershap",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--samples",
+        "20",
+        "--background",
+        "20",
+        "--output",
+        "all",
+        "--space",
+        "logit",
+        "--per-sample",
+        npz.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(std::fs::metadata(&npz).unwrap().len() > 0);
 }
 
@@ -97,11 +161,26 @@ fn bad_options_exit_with_status_2() {
     let data = dir.path().join("xor.npz");
     write_data(&data);
     let out = interplay(&[
-        "intershap", "--data", data.to_str().unwrap(), "--model", "missing.onnx",
+        "intershap",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        "missing.onnx",
     ]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = interplay(&[
-        "intershap", "--data", data.to_str().unwrap(), "--model", "m.onnx", "--output", "worst",
+        "intershap",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        "m.onnx",
+        "--output",
+        "worst",
     ]);
     assert_eq!(out.status.code(), Some(2));
     let out = interplay(&["train", "--data", data.to_str().unwrap(), "-o", "m.bin"]);

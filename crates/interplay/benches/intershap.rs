@@ -21,7 +21,10 @@ fn main() {
     let n = 2000;
     let b = 100;
     let batch = 8192;
-    println!("InterSHAP masking throughput (n = {n}, B = {b}, batch = {batch}, {} threads)", rayon::current_num_threads());
+    println!(
+        "InterSHAP masking throughput (n = {n}, B = {b}, batch = {batch}, {} threads)",
+        rayon::current_num_threads()
+    );
     for dims in [vec![200usize, 100], vec![50, 50, 50, 50]] {
         let m = dims.len();
         let mut rng = interplay::rng::seeded(1, 2);

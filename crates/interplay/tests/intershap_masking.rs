@@ -39,7 +39,10 @@ impl Model for Toy {
 }
 
 fn data() -> (Vec<Array2<f32>>, Vec<Array2<f32>>) {
-    let x = vec![array![[1.0f32, 0.5], [-1.0, 2.0], [0.25, 0.25]], array![[2.0f32], [0.0], [-1.0]]];
+    let x = vec![
+        array![[1.0f32, 0.5], [-1.0, 2.0], [0.25, 0.25]],
+        array![[2.0f32], [0.0], [-1.0]],
+    ];
     let bg = vec![array![[0.0f32, 1.0], [2.0, -1.0]], array![[1.0f32], [3.0]]];
     (x, bg)
 }
@@ -67,7 +70,11 @@ fn exact_mean_matches_hand_computation() {
         let s2 = f64::from(x[1][[a, 0]]);
         let only1 = (logit(s1, bg_s2[0]) + logit(s1, bg_s2[1])) / 2.0;
         let only2 = (logit(bg_s1[0], s2) + logit(bg_s1[1], s2)) / 2.0;
-        assert!((v[[a, 0, 1]] - only1).abs() < 1e-5, "{a}: {} vs {only1}", v[[a, 0, 1]]);
+        assert!(
+            (v[[a, 0, 1]] - only1).abs() < 1e-5,
+            "{a}: {} vs {only1}",
+            v[[a, 0, 1]]
+        );
         assert!((v[[a, 1, 1]] - only2).abs() < 1e-5);
         assert_eq!(v[[a, 0, 0]], 0.0);
     }
@@ -125,7 +132,10 @@ fn draws_are_seeded_and_approach_the_mean() {
     let d2 = run(&cfg(Masking::Draws(2000), 8));
     let exact = run(&cfg(Masking::Mean, 7));
     assert_eq!(d1, d1_again);
-    assert_ne!(d1.explanations[0].mean_matrix, d2.explanations[0].mean_matrix);
+    assert_ne!(
+        d1.explanations[0].mean_matrix,
+        d2.explanations[0].mean_matrix
+    );
     assert_eq!(d1.masking.method, "draws");
     assert_eq!(d1.masking.rows_per_value, 2000);
     let (e, d) = (&exact.explanations[0], &d1.explanations[0]);

@@ -6,7 +6,7 @@ mod common;
 
 use common::{hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig, OutputTarget};
-use interplay::model::{load, LoadOptions, Model};
+use interplay::model::{load, LoadOptions};
 use interplay::progress::NoProgress;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -30,7 +30,12 @@ fn compare(builtin: &str, onnx: &str) {
     let ra = explain(a.as_ref(), &inputs, &background, &cfg, &NoProgress).unwrap();
     let rb = explain(b.as_ref(), &inputs, &background, &cfg, &NoProgress).unwrap();
     for (ea, eb) in ra.explanations.iter().zip(&rb.explanations) {
-        assert!((ea.global - eb.global).abs() < 1e-4, "{} vs {}", ea.global, eb.global);
+        assert!(
+            (ea.global - eb.global).abs() < 1e-4,
+            "{} vs {}",
+            ea.global,
+            eb.global
+        );
         for (x, y) in ea.interactions.matrix.iter().zip(&eb.interactions.matrix) {
             assert!((x - y).abs() < 1e-5, "Φ {x} vs {y}");
         }

@@ -40,7 +40,10 @@ fn xor_function_is_pure_synergy() {
 fn xor_function_in_one_modality_has_no_interaction() {
     let (g, r) = global_percent(Setting::Uniqueness1);
     eprintln!("XOR function, uniqueness: global InterSHAP {g:.2} %");
-    assert!(g < 1.0, "uniqueness global InterSHAP {g:.2} % (paper 0.0 %)");
+    assert!(
+        g < 1.0,
+        "uniqueness global InterSHAP {g:.2} % (paper 0.0 %)"
+    );
     let e = &r.explanations[0];
     assert!(e.mean_shapley[1].abs() < 1e-9, "modality 2 is a dummy");
     assert!(e.local_mean < 1e-9);

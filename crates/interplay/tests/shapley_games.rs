@@ -65,8 +65,14 @@ fn efficiency_holds_on_random_games() {
             let total = v[[a, (1 << m) - 1]] - v[[a, 0]];
             let phi_sum: f64 = r.phi.row(a).sum();
             let mat_sum: f64 = r.matrix.index_axis(Axis(0), a).sum();
-            assert!((phi_sum - total).abs() < 1e-12, "m={m}: φ sum {phi_sum} vs {total}");
-            assert!((mat_sum - total).abs() < 1e-12, "m={m}: Φ sum {mat_sum} vs {total}");
+            assert!(
+                (phi_sum - total).abs() < 1e-12,
+                "m={m}: φ sum {phi_sum} vs {total}"
+            );
+            assert!(
+                (mat_sum - total).abs() < 1e-12,
+                "m={m}: Φ sum {mat_sum} vs {total}"
+            );
             for i in 0..m {
                 for j in 0..m {
                     assert!((r.sii[[a, i, j]] - r.sii[[a, j, i]]).abs() < 1e-15);
@@ -131,7 +137,10 @@ fn permutation_sampling_agrees_with_exact() {
             count += 1;
         }
         assert!(worst < 5.0, "m={m}: worst z {worst}");
-        assert!(n_outside * 50 <= count, "m={m}: {n_outside}/{count} beyond 3 SE");
+        assert!(
+            n_outside * 50 <= count,
+            "m={m}: {n_outside}/{count} beyond 3 SE"
+        );
         // Efficiency is exact for the sampled Φ as well.
         for a in 0..3 {
             let total = v[[a, (1 << m) - 1]] - v[[a, 0]];

@@ -4,8 +4,8 @@
 use anyhow::Context as _;
 use interplay::data::{read, ReadOptions};
 use interplay::intershap::{
-    explain, Approximation, BackgroundRows, Explanation, InterShapConfig, InterShapResult,
-    Masking, OutputTarget, Space,
+    explain, Approximation, BackgroundRows, Explanation, InterShapConfig, InterShapResult, Masking,
+    OutputTarget, Space,
 };
 use interplay::model::{load, LoadOptions, OutputKind};
 use serde_json::{json, Value};
@@ -98,9 +98,10 @@ fn config(args: &Args) -> anyhow::Result<(InterShapConfig, LoadOptions)> {
         masking: args.masking_draws.map_or(Masking::Mean, Masking::Draws),
         output: OutputTarget::parse(&args.output)?,
         space: Space::parse(&args.space)?,
-        approximation: args
-            .permutations
-            .map_or(Approximation::Auto { permutations: 200 }, Approximation::Permutations),
+        approximation: args.permutations.map_or(
+            Approximation::Auto { permutations: 200 },
+            Approximation::Permutations,
+        ),
         seed: args.seed,
         batch_size: args.batch_size,
     };
@@ -124,7 +125,13 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let model = load(&args.model, &inputs.dims(), &load_options)
         .with_context(|| format!("loading {}", args.model.display()))?;
     let start = Instant::now();
-    let result = explain(model.as_ref(), inputs, background, &config, &Bars::new(ctx.quiet))?;
+    let result = explain(
+        model.as_ref(),
+        inputs,
+        background,
+        &config,
+        &Bars::new(ctx.quiet),
+    )?;
     let seconds = start.elapsed().as_secs_f64();
     print_result(&result, &args.split, &bg_name, seconds);
     if let Some(path) = &args.json {
@@ -161,8 +168,13 @@ fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
         );
         let rows: Vec<Vec<String>> = (0..result.n_modalities)
             .map(|i| {
-                let mut row = vec![format!("modality {}", i + 1), format!("{:+.5}", e.mean_shapley[i])];
-                row.extend((0..result.n_modalities).map(|j| format!("{:+.5}", e.mean_matrix[[i, j]])));
+                let mut row = vec![
+                    format!("modality {}", i + 1),
+                    format!("{:+.5}", e.mean_shapley[i]),
+                ];
+                row.extend(
+                    (0..result.n_modalities).map(|j| format!("{:+.5}", e.mean_matrix[[i, j]])),
+                );
                 row
             })
             .collect();

@@ -27,7 +27,12 @@ pub fn write(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
 
 fn write_csv(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
     let m = result.n_modalities;
-    let mut header = vec!["sample".to_string(), "output".into(), "class".into(), "local".into()];
+    let mut header = vec![
+        "sample".to_string(),
+        "output".into(),
+        "class".into(),
+        "local".into(),
+    ];
     header.extend((1..=m).map(|i| format!("phi_{i}")));
     for i in 1..=m {
         header.extend((1..=m).map(|j| format!("Phi_{i}_{j}")));
@@ -73,21 +78,32 @@ fn write_npz(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
         ),
         (
             "class".to_string(),
-            f64_tensor(vec![o, n], outs.iter().flat_map(|e| e.classes.iter().map(|&k| k as f64)))?,
+            f64_tensor(
+                vec![o, n],
+                outs.iter()
+                    .flat_map(|e| e.classes.iter().map(|&k| k as f64)),
+            )?,
         ),
         (
             "local".to_string(),
-            f64_tensor(vec![o, n], outs.iter().flat_map(|e| e.local.iter().copied()))?,
+            f64_tensor(
+                vec![o, n],
+                outs.iter().flat_map(|e| e.local.iter().copied()),
+            )?,
         ),
         (
             "phi".to_string(),
-            f64_tensor(vec![o, n, m], outs.iter().flat_map(|e| e.interactions.phi.iter().copied()))?,
+            f64_tensor(
+                vec![o, n, m],
+                outs.iter().flat_map(|e| e.interactions.phi.iter().copied()),
+            )?,
         ),
         (
             "matrix".to_string(),
             f64_tensor(
                 vec![o, n, m, m],
-                outs.iter().flat_map(|e| e.interactions.matrix.iter().copied()),
+                outs.iter()
+                    .flat_map(|e| e.interactions.matrix.iter().copied()),
             )?,
         ),
     ];

@@ -9,12 +9,12 @@ pub mod generate;
 pub mod inspect;
 pub mod intershap;
 mod intershap_per_sample;
-pub mod train;
 pub mod lsmi;
 pub mod model_input;
 pub mod pid;
 pub mod shape;
 pub mod split_choice;
+pub mod train;
 
 /// A command-line usage problem found after parsing (conflicting or missing
 /// options); reported like any error, with exit status 2.

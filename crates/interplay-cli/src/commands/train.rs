@@ -74,7 +74,14 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         ..FusionTraining::default()
     };
     let start = std::time::Instant::now();
-    let (net, report) = train_fusion(fusion, train, val, n_classes, &config, &Bars::new(ctx.quiet))?;
+    let (net, report) = train_fusion(
+        fusion,
+        train,
+        val,
+        n_classes,
+        &config,
+        &Bars::new(ctx.quiet),
+    )?;
     let seconds = start.elapsed().as_secs_f64();
     let training = serde_json::to_string(&config)?;
     save_fusion(
@@ -93,12 +100,22 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         format!("{}/{}", report.best_epoch, args.epochs),
         format!("{:.4}", report.val_accuracy),
         format!("{:.4}", report.val_macro_f1),
-        format!("{:.4}", report.train_loss.last().copied().unwrap_or(f64::NAN)),
+        format!(
+            "{:.4}",
+            report.train_loss.last().copied().unwrap_or(f64::NAN)
+        ),
     ]];
     println!(
         "{}",
         table(
-            &["fusion", "parameters", "best epoch", "val accuracy", "val macro-F1", "final loss (nats)"],
+            &[
+                "fusion",
+                "parameters",
+                "best epoch",
+                "val accuracy",
+                "val macro-F1",
+                "final loss (nats)"
+            ],
             &rows
         )
     );

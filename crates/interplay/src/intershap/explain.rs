@@ -162,7 +162,12 @@ pub fn explain(
             )));
         }
     }
-    let sample_idx = choose_rows(inputs.len(), config.samples, config.seed, "intershap-samples");
+    let sample_idx = choose_rows(
+        inputs.len(),
+        config.samples,
+        config.seed,
+        "intershap-samples",
+    );
     let bg_k = match config.background {
         BackgroundRows::Sample(b) => Some(b),
         BackgroundRows::All => None,
@@ -268,7 +273,11 @@ pub fn explain(
             })?;
             explanations.push(summarise(name, classes, inter, &base, &full));
         }
-        let inner = cache.borrow().as_ref().map_or(0, |(_, k)| *k).saturating_sub(2);
+        let inner = cache
+            .borrow()
+            .as_ref()
+            .map_or(0, |(_, k)| *k)
+            .saturating_sub(2);
         model_rows = (n * inner * rows_per_value + n + n_bg) as u64;
     }
     Ok(InterShapResult {
@@ -282,7 +291,11 @@ pub fn explain(
             background_rows: n_bg,
             rows_per_value,
             space: config.space.name(),
-            shapley: if permutations == 0 { "exact" } else { "permutation" },
+            shapley: if permutations == 0 {
+                "exact"
+            } else {
+                "permutation"
+            },
             permutations,
             seed: config.seed,
             model_rows,

@@ -21,10 +21,7 @@ pub fn interaction_share(matrix: ArrayView2<'_, f64>) -> f64 {
 
 /// Local InterSHAP of every sample of an `N × M × M` stack of matrices.
 pub fn local_scores(matrices: ArrayView3<'_, f64>) -> Vec<f64> {
-    matrices
-        .axis_iter(Axis(0))
-        .map(interaction_share)
-        .collect()
+    matrices.axis_iter(Axis(0)).map(interaction_share).collect()
 }
 
 /// The mean matrix Φ̄ = (1/N) Σ_a Φ(a) of an `N × M × M` stack (zeros when N = 0).

@@ -65,7 +65,8 @@ impl OnnxModel {
             dims.to_vec()
         };
         for (i, &w) in widths.iter().enumerate() {
-            let fact = InferenceFact::dt_shape(f32::datum_type(), tvec![batch.to_dim(), w.to_dim()]);
+            let fact =
+                InferenceFact::dt_shape(f32::datum_type(), tvec![batch.to_dim(), w.to_dim()]);
             model.set_input_fact(i, fact).map_err(fail)?;
         }
         let plan = model
@@ -89,7 +90,10 @@ impl OnnxModel {
         if loaded.n_classes < 2 {
             return Err(Error::format(
                 path,
-                format!("the ONNX model returns {} scores per row; a classifier needs at least 2", out.ncols()),
+                format!(
+                    "the ONNX model returns {} scores per row; a classifier needs at least 2",
+                    out.ncols()
+                ),
             ));
         }
         Ok(loaded)

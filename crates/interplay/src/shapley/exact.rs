@@ -14,7 +14,9 @@ pub const MAX_EXACT_PLAYERS: usize = 12;
 /// Shapley weight of a coalition of size `s` (not containing the player):
 /// s!(m−s−1)!/m! = 1 / (m · C(m−1, s)).
 pub fn sv_weights(m: usize) -> Vec<f64> {
-    (0..m).map(|s| 1.0 / (m as f64 * binomial(m - 1, s))).collect()
+    (0..m)
+        .map(|s| 1.0 / (m as f64 * binomial(m - 1, s)))
+        .collect()
 }
 
 /// Grabisch–Roubens weight of a coalition of size `s` (containing neither player of
@@ -64,7 +66,10 @@ pub fn exact(values: ArrayView2<'_, f64>) -> Result<Interactions> {
         .zip(sii.axis_iter_mut(Axis(0)).into_par_iter())
         .zip(values.axis_iter(Axis(0)).into_par_iter())
         .for_each(|((mut phi_a, mut sii_a), v)| {
-            let v = v.as_slice().map(<[f64]>::to_vec).unwrap_or_else(|| v.to_vec());
+            let v = v
+                .as_slice()
+                .map(<[f64]>::to_vec)
+                .unwrap_or_else(|| v.to_vec());
             for s in 0..(1usize << m) {
                 let size = s.count_ones() as usize;
                 for i in (0..m).filter(|i| s & (1 << i) == 0) {

@@ -101,7 +101,12 @@ where
                     .filter(|&k| k != j && position[k] < position[i])
                     .fold(0u64, |acc, k| acc | (1 << k));
                 let (bi, bj) = (1u64 << i, 1u64 << j);
-                pair[i * m + j] = [intern(s), intern(s | bi), intern(s | bj), intern(s | bi | bj)];
+                pair[i * m + j] = [
+                    intern(s),
+                    intern(s | bi),
+                    intern(s | bj),
+                    intern(s | bi | bj),
+                ];
             }
         }
         draws.push(Draw {

@@ -16,6 +16,10 @@ pub enum Setting {
     Synergy,
     /// Modality 1 carries both bits, modality 2 is noise.
     Uniqueness1,
+    /// One latent carrying both bits, projected into both modalities.
+    Redundancy,
+    /// One N(0.5, 1) latent projected into both modalities; labels are coin flips.
+    Random,
 }
 
 /// Small HD-XOR-like data: latent d, two modalities projected to `dims`, bits in
@@ -33,7 +37,11 @@ pub fn hdxor_like(setting: Setting, n: usize, d: usize, dims: [usize; 2], seed: 
         let (ba, bb) = (rng.gen_bool(0.5), rng.gen_bool(0.5));
         bits[[a, 0]] = f32::from(u8::from(ba));
         bits[[a, 1]] = f32::from(u8::from(bb));
-        labels.push(usize::from(ba ^ bb));
+        labels.push(if setting == Setting::Random {
+            usize::from(rng.gen_bool(0.5))
+        } else {
+            usize::from(ba ^ bb)
+        });
         let mu = |bit: bool, m: f32| if bit { m } else { -m };
         match setting {
             Setting::Synergy => {
@@ -49,6 +57,19 @@ pub fn hdxor_like(setting: Setting, n: usize, d: usize, dims: [usize; 2], seed: 
                     let bit = if k < d / 2 { ba } else { bb };
                     latents[0][[a, k]] = mu(bit, 0.35) + sd.sample(&mut rng);
                     latents[1][[a, k]] = sd.sample(&mut rng);
+                }
+            }
+            Setting::Redundancy | Setting::Random => {
+                let sd = Normal::new(0.0f32, 1.0).unwrap();
+                for k in 0..d {
+                    let bit = if k < d / 2 { ba } else { bb };
+                    let z = if setting == Setting::Random {
+                        0.5 + sd.sample(&mut rng)
+                    } else {
+                        mu(bit, 0.25) + sd.sample(&mut rng)
+                    };
+                    latents[0][[a, k]] = z;
+                    latents[1][[a, k]] = z;
                 }
             }
         }
@@ -85,7 +106,7 @@ impl XorOracle {
         }
         let carrier = match setting {
             Setting::Synergy => [0, 1],
-            Setting::Uniqueness1 => [0, 0],
+            _ => [0, 0],
         };
         XorOracle {
             dims,

@@ -64,8 +64,8 @@ pub fn load_fusion(path: &Path) -> Result<FusionNet> {
             .ok_or_else(|| bad(format!("metadata key '{k}' is missing")))
     };
     let fusion = Fusion::parse(get("fusion")?).map_err(|e| bad(e.to_string()))?;
-    let dims: Vec<usize> = serde_json::from_str(get("dims")?)
-        .map_err(|e| bad(format!("metadata 'dims': {e}")))?;
+    let dims: Vec<usize> =
+        serde_json::from_str(get("dims")?).map_err(|e| bad(format!("metadata 'dims': {e}")))?;
     let n_classes: usize = get("n_classes")?
         .parse()
         .map_err(|e| bad(format!("metadata 'n_classes': {e}")))?;
@@ -78,14 +78,18 @@ pub fn load_fusion(path: &Path) -> Result<FusionNet> {
             .tensor(&name)
             .map_err(|_| bad(format!("tensor '{name}' is missing")))?;
         if view.dtype() != Dtype::F32 {
-            return Err(bad(format!("tensor '{name}' is {:?}, expected F32", view.dtype())));
+            return Err(bad(format!(
+                "tensor '{name}' is {:?}, expected F32",
+                view.dtype()
+            )));
         }
         let values: Vec<f32> = view
             .data()
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        net.set_tensor(&name, &values).map_err(|e| bad(e.to_string()))?;
+        net.set_tensor(&name, &values)
+            .map_err(|e| bad(e.to_string()))?;
     }
     if net.params.iter().any(|v| !v.is_finite()) {
         return Err(bad("parameters contain NaN or infinity".into()));

@@ -231,7 +231,8 @@ impl FusionNet {
         };
         let joined: usize = widths.iter().sum();
         ws.concat.resize(b * joined, 0.0);
-        ws.branch.resize_with(self.branches.len(), MlpWorkspace::default);
+        ws.branch
+            .resize_with(self.branches.len(), MlpWorkspace::default);
         let mut col = 0;
         for (m, (&w, x)) in widths.iter().zip(xs).enumerate() {
             let src: &[f32] = match self.branches.get(m) {
@@ -256,14 +257,20 @@ impl FusionNet {
         grads: &mut [f32],
     ) {
         if self.branches.is_empty() {
-            self.head.backward(params, &mut ws.head, d_logits, grads, None);
+            self.head
+                .backward(params, &mut ws.head, d_logits, grads, None);
             return;
         }
         let joined = self.head.input_dim();
         let b = d_logits.len() / self.n_classes;
         ws.d_concat.resize(b * joined, 0.0);
-        self.head
-            .backward(params, &mut ws.head, d_logits, grads, Some(&mut ws.d_concat));
+        self.head.backward(
+            params,
+            &mut ws.head,
+            d_logits,
+            grads,
+            Some(&mut ws.d_concat),
+        );
         let mut col = 0;
         for (m, branch) in self.branches.iter().enumerate() {
             let w = branch.output_dim();
@@ -278,7 +285,11 @@ impl FusionNet {
     }
 
     /// Logits of every row, with the given parameters.
-    pub(crate) fn logits_with(&self, params: &[f32], inputs: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
+    pub(crate) fn logits_with(
+        &self,
+        params: &[f32],
+        inputs: &[ArrayView2<'_, f32>],
+    ) -> Result<Array2<f32>> {
         if inputs.len() != self.dims.len()
             || inputs.iter().zip(&self.dims).any(|(v, &d)| v.ncols() != d)
         {
@@ -292,11 +303,15 @@ impl FusionNet {
             inputs.iter().map(|v| v.as_standard_layout()).collect();
         let slices: Vec<&[f32]> = owned
             .iter()
-            .map(|a| a.as_slice().ok_or_else(|| Error::invalid("non-contiguous input")))
+            .map(|a| {
+                a.as_slice()
+                    .ok_or_else(|| Error::invalid("non-contiguous input"))
+            })
             .collect::<Result<_>>()?;
         let mut ws = FusionWorkspace::default();
         let out = self.forward_batch(params, &slices, n, &mut ws).to_vec();
-        Array2::from_shape_vec((n, self.n_classes), out).map_err(|e| Error::Numerical(e.to_string()))
+        Array2::from_shape_vec((n, self.n_classes), out)
+            .map_err(|e| Error::Numerical(e.to_string()))
     }
 }
 

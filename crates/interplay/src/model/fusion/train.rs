@@ -69,7 +69,10 @@ fn predict(net: &FusionNet, params: &[f32], split: &Split) -> Result<Vec<usize>>
         .map(|r| {
             r.iter()
                 .enumerate()
-                .fold((0, f32::NEG_INFINITY), |b, (k, &v)| if v > b.1 { (k, v) } else { b })
+                .fold(
+                    (0, f32::NEG_INFINITY),
+                    |b, (k, &v)| if v > b.1 { (k, v) } else { b },
+                )
                 .0
         })
         .collect())
@@ -98,7 +101,9 @@ pub fn train_fusion(
         ));
     }
     if train.dims() != val.dims() {
-        return Err(Error::invalid("train and validation splits have different widths"));
+        return Err(Error::invalid(
+            "train and validation splits have different widths",
+        ));
     }
     let mut net = FusionNet::random(fusion, &train.dims(), n_classes, config.seed)?;
     let mut shuffle = seeded(config.seed, stream_id("fusion-shuffle"));
