@@ -90,6 +90,9 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
 /// 200, widths (200, 100), 70/15/15 split, paper training settings, 3 seeds.
 /// Paper: synergy 98.0 ± 0.5 %, uniqueness (modality 1) 0.2 ± 0.1 %; with
 /// `FCNN_SETTINGS=redundancy,random`: redundancy 38.6 ± 0.5 %, random 57.8 ± 1.1 %.
+/// Measured (seeds 0–2): synergy 98.18 / 97.60 / 98.20 (mean 97.99 %), uniqueness
+/// 0.41 / 0.40 / 0.35 (0.39 %), redundancy 38.28 / 30.65 / 36.85 (35.26 %), random
+/// 58.68 / 33.00 / 46.15 (45.94 %; seed 1 selected epoch 1, an untrained net).
 #[test]
 #[ignore]
 fn paper_scale_fcnn_experiment() {

@@ -2,7 +2,7 @@
 //!
 //! Players are the M modalities; a coalition is a bit mask (bit `k` set ⇔ modality
 //! `k + 1` present). Everything here works on coalition values that the caller has
-//! already computed, so it is independent of how a model is masked: [`exact`]
+//! already computed, so it is independent of how a model is masked: [`exact()`]
 //! enumerates all 2^M coalitions (M ≤ [`MAX_EXACT_PLAYERS`]); [`sampling`] estimates
 //! the same quantities from random permutations when 2^M is too many, with standard
 //! errors. Both return [`Interactions`], whose [`Interactions::matrix`] is the
