@@ -264,7 +264,7 @@ pub fn generate(config: &HdXorConfig, seed: u64) -> Result<HdXorData> {
     let bits = draw_bits(config, &mut seeded(seed, stream_id("synth-hdxor-bits")));
     let labels: Vec<usize> = bits
         .outer_iter()
-        .map(|row| label_from_bits(row.iter().map(|&b| b)))
+        .map(|row| label_from_bits(row.iter().copied()))
         .collect();
 
     let latents = draw_latents(

@@ -45,6 +45,9 @@ use crate::{Error, Result};
 /// log2(3), for the closed forms of AND and OR.
 const LOG2_3: f64 = 1.584_962_500_721_156_3;
 
+/// A pmf as (x1, x2, y, p) entries.
+type Entries = Vec<(usize, usize, usize, f64)>;
+
 /// A named canonical distribution and its BROJA decomposition.
 #[derive(Debug, Clone, Copy)]
 pub struct CanonicalCase {
@@ -55,7 +58,7 @@ pub struct CanonicalCase {
     /// The exact BROJA PID (R, U1, U2, S) in bits.
     pub broja_bits: [f64; 4],
     /// Builds the pmf as (x1, x2, y, p) entries.
-    entries: fn() -> Vec<(usize, usize, usize, f64)>,
+    entries: fn() -> Entries,
 }
 
 impl CanonicalCase {
@@ -72,7 +75,7 @@ impl CanonicalCase {
 }
 
 /// Uniform pmf over two fair input bits (a, b) with the given coding.
-fn two_bits(f: fn(usize, usize) -> (usize, usize, usize)) -> Vec<(usize, usize, usize, f64)> {
+fn two_bits(f: fn(usize, usize) -> (usize, usize, usize)) -> Entries {
     let mut out = Vec::with_capacity(4);
     for a in 0..2 {
         for b in 0..2 {
