@@ -6,19 +6,22 @@ PYTHON ?= python3
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
 
-.PHONY: test test-rust test-python bench lint doc demo
+.PHONY: test test-rust test-python python-dev python-venv bench lint doc demo
 
 test: test-rust test-python
 
 test-rust:
-	$(CARGO) test --release --workspace
+	$(CARGO) test --release --workspace --exclude interplay-python
 
 test-python:
 	@if [ -f bindings/python/pyproject.toml ]; then \
-	  $(MAKE) --no-print-directory python-venv && \
-	  $(VENV_PY) -m maturin develop --release -m bindings/python/Cargo.toml && \
+	  $(MAKE) --no-print-directory python-dev && \
 	  $(VENV_PY) -m pytest -q bindings/python/tests; \
 	else echo "no Python package yet"; fi
+
+# Build the extension into .venv (release mode, same as the CLI).
+python-dev: python-venv
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV_PY) -m maturin develop --release -m bindings/python/Cargo.toml
 
 python-venv:
 	@[ -x $(VENV_PY) ] || $(PYTHON) -m venv $(VENV)
@@ -26,6 +29,10 @@ python-venv:
 
 bench:
 	$(CARGO) bench --workspace
+	@if [ -f bindings/python/pyproject.toml ]; then \
+	  $(MAKE) --no-print-directory python-dev && \
+	  $(VENV_PY) bindings/python/bench/bench_overhead.py; \
+	fi
 
 lint:
 	$(CARGO) fmt --all -- --check

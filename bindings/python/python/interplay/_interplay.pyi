@@ -1,0 +1,66 @@
+"""Type stubs of the compiled extension. Use the documented wrappers in ``interplay``
+(``interplay.load``, ``interplay.lsmi``, ``interplay.intershap`` ...) rather than these."""
+
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+import numpy as np
+
+__version__: str
+
+def load(path: str, format: Optional[str]) -> Dict[str, Dict[str, Any]]:
+    """Read a dataset file: ``{split: {"modalities": [array], "labels": array | None, "extras": {}}}``."""
+
+def intershap(
+    model: Union[Callable[..., Any], str],
+    inputs: Sequence[Any],
+    background: Optional[Sequence[Any]],
+    n_background: int,
+    output: str,
+    space: str,
+    concat: bool,
+    batch_size: Optional[int],
+    seed: int,
+    returns: str,
+    modality_names: Optional[List[str]],
+) -> Dict[str, Any]:
+    """InterSHAP arrays (``phi``, ``shapley_values``, ``base_values``, ``predictions``, ``local``,
+    ``classes``), ``global``, ``modality_names`` and the ``summary`` dict."""
+
+def lsmi(
+    x1: Any,
+    x2: Any,
+    y: Any,
+    x1_eval: Any,
+    x2_eval: Any,
+    y_eval: Any,
+    prior: str,
+    adjust: bool,
+    folds: Optional[int],
+    seed: int,
+    units: str,
+    epochs: Optional[int],
+    knife_epochs: Optional[int],
+    batch_size: Optional[int],
+    hidden: Optional[int],
+) -> Dict[str, Any]:
+    """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``), ``units`` and the ``summary`` dict."""
+
+def pid(
+    joint: Any, x1: Any, x2: Any, y: Any, units: str, solver: str
+) -> Dict[str, Any]:
+    """BROJA atoms, the mutual informations, solver status and duality gap."""
+
+def generate_gaussian(
+    n_train: int, n_val: int, rho: float, sigma: float, n_classes: int, seed: int
+) -> Dict[str, Dict[str, Any]]:
+    """The LSMI Gaussian demo as a raw dataset dict (see ``load``)."""
+
+def generate_hdxor(
+    setting: str, n_modalities: int, dims: Optional[List[int]], latent_dim: int, n_samples: int, seed: int
+) -> Dict[str, Dict[str, Any]]:
+    """HD-XOR as a raw dataset dict (see ``load``)."""
+
+def generate_pid_discrete(
+    name: str, n_train: int, n_val: int, n_test: int, seed: int
+) -> Dict[str, Dict[str, Any]]:
+    """Samples of a canonical discrete PID distribution as a raw dataset dict."""

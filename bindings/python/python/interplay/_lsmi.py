@@ -1,0 +1,151 @@
+"""LSMI: sample-level redundancy, uniqueness and synergy (Yang, Wang, Hu, ICML 2025)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional
+
+import numpy as np
+
+from . import _interplay
+
+__all__ = ["LsmiResult", "lsmi"]
+
+#: Per-sample arrays of an :class:`LsmiResult`, in the column order of :meth:`LsmiResult.to_pandas`.
+PER_SAMPLE = (
+    "redundancy",
+    "uniqueness_1",
+    "uniqueness_2",
+    "synergy",
+    "pmi_1",
+    "pmi_2",
+    "pmi_12",
+    "entropy_1",
+    "entropy_2",
+)
+
+
+@dataclass
+class LsmiResult:
+    """Per-sample LSMI atoms on the evaluation samples, in :attr:`units`.
+
+    ``redundancy``, ``uniqueness_1``, ``uniqueness_2`` and ``synergy`` are the atoms
+    after the dataset-level adjustment (when ``adjust=True``); per sample they satisfy
+    ``redundancy + uniqueness_k = pmi_k`` and the four atoms sum to ``pmi_12``.
+    ``pmi_1``, ``pmi_2``, ``pmi_12`` are the pointwise mutual informations
+    i(x1;y), i(x2;y), i(x1,x2;y); ``entropy_1``, ``entropy_2`` the pointwise entropies
+    h(x1) = −log p̂(x1), h(x2) = −log p̂(x2) from KNIFE. ``summary`` is the same
+    dictionary as the CLI's JSON output (means, adjustment, options, units).
+    """
+
+    redundancy: np.ndarray
+    uniqueness_1: np.ndarray
+    uniqueness_2: np.ndarray
+    synergy: np.ndarray
+    pmi_1: np.ndarray
+    pmi_2: np.ndarray
+    pmi_12: np.ndarray
+    entropy_1: np.ndarray
+    entropy_2: np.ndarray
+    units: str
+    summary: Dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.redundancy.shape[0])
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame`` with one row per evaluated sample and one column per array.
+
+        Needs ``pandas`` installed. The unit is in ``df.attrs["units"]``.
+        """
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs the 'pandas' package: pip install pandas") from e
+        df = pd.DataFrame({name: getattr(self, name) for name in PER_SAMPLE})
+        df.attrs["units"] = self.units
+        return df
+
+    def __repr__(self) -> str:
+        means = ", ".join(
+            f"{k}={float(np.mean(getattr(self, k))):.4f}"
+            for k in ("redundancy", "uniqueness_1", "uniqueness_2", "synergy")
+        )
+        return f"LsmiResult(n={len(self)}, {means} {self.units})"
+
+
+def lsmi(
+    x1: Any,
+    x2: Any,
+    y: Any,
+    *,
+    x1_eval: Any = None,
+    x2_eval: Any = None,
+    y_eval: Any = None,
+    prior: str = "empirical",
+    adjust: bool = True,
+    folds: Optional[int] = None,
+    seed: int = 0,
+    units: str = "nats",
+    epochs: Optional[int] = None,
+    knife_epochs: Optional[int] = None,
+    batch_size: Optional[int] = None,
+    hidden: Optional[int] = None,
+) -> LsmiResult:
+    """Estimate LSMI redundancy, uniqueness and synergy for every sample.
+
+    The classifiers and KNIFE densities are trained on ``(x1, x2, y)``; the atoms are
+    evaluated on ``(x1_eval, x2_eval, y_eval)`` when given, otherwise by cross-fitting
+    over ``folds`` folds (5 when ``None``): every sample gets values from models that
+    did not see it. Training data are never scored by models fitted on them.
+
+    Parameters
+    ----------
+    x1, x2:
+        ``N × d1`` and ``N × d2`` features of the two modalities (array-likes; a 1-D
+        array is one feature).
+    y:
+        ``N`` integer class labels ``0..C-1``.
+    x1_eval, x2_eval, y_eval:
+        An evaluation set; all three or none.
+    prior:
+        ``"empirical"`` (class frequencies of the training labels, the correct PMI) or
+        ``"uniform"`` (log C, as in the original code).
+    adjust:
+        Apply the dataset-level shift that makes the mean atoms non-negative.
+    folds:
+        Number of cross-fitting folds when no evaluation set is given (default 5).
+    seed:
+        Seed for initialisation and shuffling; results are reproducible from it.
+    units:
+        ``"nats"`` or ``"bits"``.
+    epochs, knife_epochs, batch_size, hidden:
+        Training options; ``None`` keeps the library defaults (those of the paper).
+
+    Raises
+    ------
+    ValueError
+        Shapes or lengths differ, values are NaN/infinite, labels are not integers,
+        or an option is invalid — with the same message as the CLI.
+    """
+    given = [a is not None for a in (x1_eval, x2_eval, y_eval)]
+    if any(given) and not all(given):
+        raise ValueError("x1_eval, x2_eval and y_eval must be given together")
+    raw = _interplay.lsmi(
+        x1,
+        x2,
+        y,
+        x1_eval,
+        x2_eval,
+        y_eval,
+        prior,
+        bool(adjust),
+        folds,
+        int(seed),
+        units,
+        epochs,
+        knife_epochs,
+        batch_size,
+        hidden,
+    )
+    return LsmiResult(**{k: raw[k] for k in PER_SAMPLE}, units=raw["units"], summary=raw["summary"])

@@ -1,0 +1,102 @@
+//! Conversions between numpy arrays and the library's ndarray matrices, with the
+//! checks that make a wrong shape or dtype fail with a message naming the argument.
+
+use ndarray::Array2;
+use numpy::{PyArray1, PyArray2, PyArrayMethods};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// `numpy.asarray(obj, dtype=dtype)`, so that lists, other dtypes and objects with
+/// `__array__` (torch tensors on the CPU, pandas frames) are all accepted.
+fn as_numpy<'py>(obj: &Bound<'py, PyAny>, dtype: &str, what: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    let np = numpy::get_array_module(py)?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("dtype", dtype)?;
+    np.call_method("asarray", (obj,), Some(&kwargs))
+        .map_err(|e| {
+            PyTypeError::new_err(format!(
+                "{what} must be a numeric array-like ({})",
+                e.value(py)
+            ))
+        })
+}
+
+/// A 2-D float32 matrix from any array-like; a 1-D array is read as one column.
+pub fn matrix_f32(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Array2<f32>> {
+    let arr = as_numpy(obj, "float32", what)?;
+    if let Ok(a) = arr.downcast::<PyArray2<f32>>() {
+        return Ok(a.readonly().as_array().to_owned());
+    }
+    if let Ok(a) = arr.downcast::<PyArray1<f32>>() {
+        let v = a.readonly().as_array().to_owned();
+        let n = v.len();
+        return v
+            .into_shape_with_order((n, 1))
+            .map_err(|e| PyValueError::new_err(e.to_string()));
+    }
+    let ndim: usize = arr.getattr("ndim")?.extract()?;
+    Err(PyValueError::new_err(format!(
+        "{what} must be a 2-D array (samples × features), got {ndim} dimensions"
+    )))
+}
+
+/// Class labels `0..C` from an integer array-like of one dimension.
+pub fn labels(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
+    let arr = as_numpy(obj, "float64", what)?;
+    let a = arr.downcast::<PyArray1<f64>>().map_err(|_| {
+        PyValueError::new_err(format!("{what} must be a 1-D array of class labels"))
+    })?;
+    let view = a.readonly();
+    view.as_array()
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e9 {
+                Ok(v as usize)
+            } else {
+                Err(PyValueError::new_err(format!(
+                    "{what}[{i}] = {v} is not a class label (labels are integers 0..C-1)"
+                )))
+            }
+        })
+        .collect()
+}
+
+/// A list of modality matrices from a sequence of array-likes.
+pub fn modalities(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Array2<f32>>> {
+    if obj.downcast::<pyo3::types::PyString>().is_ok() || !obj.hasattr("__len__")? {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a list of arrays, one N × d_m array per modality"
+        )));
+    }
+    let items: Vec<Bound<'_, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(k, m)| matrix_f32(m, &format!("{what}[{k}]")))
+        .collect()
+}
+
+/// A numpy array that owns a copy of `m`.
+pub fn to_numpy<'py, T: numpy::Element + Clone, D: ndarray::Dimension>(
+    py: Python<'py>,
+    m: ndarray::Array<T, D>,
+) -> Bound<'py, numpy::PyArray<T, D>> {
+    numpy::PyArray::from_owned_array(py, m)
+}
+
+/// Reject NaN and infinite values, naming the argument and the first bad row.
+pub fn check_finite(m: ndarray::ArrayView2<'_, f32>, what: &str) -> PyResult<()> {
+    if let Some((row, _)) = m
+        .outer_iter()
+        .enumerate()
+        .find(|(_, r)| r.iter().any(|v| !v.is_finite()))
+    {
+        return Err(PyValueError::new_err(format!(
+            "{what} contains NaN or infinite values (first in row {row})"
+        )));
+    }
+    Ok(())
+}

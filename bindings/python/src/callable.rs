@@ -1,0 +1,191 @@
+//! A Python callable seen as an interplay [`Model`], so that InterSHAP (and every
+//! other model score) can explain any numpy, torch or scikit-learn model.
+//!
+//! The engine runs with the GIL released; only [`Model::forward`] takes it back, for
+//! the duration of one call on a whole batch of rows. A Python exception raised by the
+//! callable is kept and re-raised unchanged once the engine returns.
+
+use std::sync::Mutex;
+
+use interplay::model::{Model, OutputKind};
+use interplay::Error;
+use ndarray::{Array2, ArrayView2, Axis};
+use numpy::{PyArray2, PyArrayMethods, ToPyArray};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+/// A Python function from modality batches to class scores.
+pub struct CallableModel {
+    func: Py<PyAny>,
+    dims: Vec<usize>,
+    n_classes: usize,
+    kind: OutputKind,
+    concat: bool,
+    raised: Mutex<Option<PyErr>>,
+}
+
+/// What the callable's rows are, as the user states it or as read off a first call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Returns {
+    /// Decide from a probe call: rows of non-negative numbers summing to 1 are
+    /// probabilities, anything else logits.
+    Auto,
+    /// The callable returns logits.
+    Logits,
+    /// The callable returns class probabilities.
+    Probabilities,
+}
+
+impl Returns {
+    /// Parse the `returns=` keyword.
+    pub fn parse(s: &str) -> PyResult<Self> {
+        match s {
+            "auto" => Ok(Returns::Auto),
+            "logits" => Ok(Returns::Logits),
+            "probabilities" | "probability" | "probs" => Ok(Returns::Probabilities),
+            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "returns must be 'auto', 'logits' or 'probabilities', got '{other}'"
+            ))),
+        }
+    }
+}
+
+impl CallableModel {
+    /// Wrap `func`, calling it once on the first rows of `probe` (one matrix per
+    /// modality) to learn the number of classes and, with [`Returns::Auto`], whether
+    /// it returns probabilities.
+    pub fn new(
+        py: Python<'_>,
+        func: &Bound<'_, PyAny>,
+        probe: &[ArrayView2<'_, f32>],
+        concat: bool,
+        returns: Returns,
+    ) -> PyResult<Self> {
+        if !func.is_callable() {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "model must be a callable, a path to an .onnx file or a built-in model file, got {}",
+                func.get_type().name()?
+            )));
+        }
+        let dims = probe.iter().map(|m| m.ncols()).collect();
+        let mut model = CallableModel {
+            func: func.clone().unbind(),
+            dims,
+            n_classes: 0,
+            kind: OutputKind::Probabilities,
+            concat,
+            raised: Mutex::new(None),
+        };
+        let rows = probe.first().map_or(0, |m| m.nrows()).min(8);
+        let head: Vec<ArrayView2<'_, f32>> = probe
+            .iter()
+            .map(|m| m.slice(ndarray::s![..rows, ..]))
+            .collect();
+        let out = model.call(py, &head)?;
+        if out.ncols() < 1 {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "the model returned 0 columns; it must return an N × C array of class scores",
+            ));
+        }
+        model.n_classes = out.ncols();
+        model.kind = match returns {
+            Returns::Logits => OutputKind::Logits,
+            Returns::Probabilities => OutputKind::Probabilities,
+            Returns::Auto => {
+                let is_prob = out.rows().into_iter().all(|r| {
+                    r.iter().all(|&v| (0.0..=1.0).contains(&v))
+                        && (r.iter().map(|&v| f64::from(v)).sum::<f64>() - 1.0).abs() < 1e-3
+                });
+                if is_prob {
+                    OutputKind::Probabilities
+                } else {
+                    OutputKind::Logits
+                }
+            }
+        };
+        Ok(model)
+    }
+
+    /// The Python exception the callable raised during the last run, if any.
+    pub fn take_raised(&self) -> Option<PyErr> {
+        self.raised.lock().ok().and_then(|mut g| g.take())
+    }
+
+    /// One call of the Python function with the GIL held, checked to return B × C.
+    fn call(&self, py: Python<'_>, inputs: &[ArrayView2<'_, f32>]) -> PyResult<Array2<f32>> {
+        let func = self.func.bind(py);
+        let out = if self.concat {
+            let joined = ndarray::concatenate(Axis(1), inputs)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            func.call1((joined.to_pyarray(py),))?
+        } else {
+            let arrays: Vec<Bound<'_, PyArray2<f32>>> =
+                inputs.iter().map(|m| m.to_pyarray(py)).collect();
+            func.call1((PyList::new(py, arrays)?,))?
+        };
+        let np = numpy::get_array_module(py)?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("dtype", "float32")?;
+        let arr = np
+            .call_method("asarray", (out,), Some(&kwargs))
+            .map_err(|e| {
+                pyo3::exceptions::PyTypeError::new_err(format!(
+                    "the model must return a numeric N × C array ({})",
+                    e.value(py)
+                ))
+            })?;
+        let rows = inputs.first().map_or(0, |m| m.nrows());
+        let arr = arr.downcast::<PyArray2<f32>>().map_err(|_| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "the model must return a 2-D array of shape ({rows}, C); got shape {}",
+                arr.getattr("shape").map_or("?".into(), |s| s.to_string())
+            ))
+        })?;
+        let out = arr.readonly().as_array().to_owned();
+        if out.nrows() != rows {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "the model returned {} rows for a batch of {rows}",
+                out.nrows()
+            )));
+        }
+        if self.n_classes != 0 && out.ncols() != self.n_classes {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "the model returned {} columns, but {} on its first call",
+                out.ncols(),
+                self.n_classes
+            )));
+        }
+        if out.iter().any(|v| v.is_nan()) {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "the model returned NaN scores",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+impl Model for CallableModel {
+    fn input_dims(&self) -> Vec<usize> {
+        self.dims.clone()
+    }
+
+    fn n_classes(&self) -> usize {
+        self.n_classes
+    }
+
+    fn output_kind(&self) -> OutputKind {
+        self.kind
+    }
+
+    fn forward(&self, inputs: &[ArrayView2<'_, f32>]) -> interplay::Result<Array2<f32>> {
+        Python::with_gil(|py| {
+            self.call(py, inputs).map_err(|e| {
+                let message = e.to_string();
+                if let Ok(mut slot) = self.raised.lock() {
+                    slot.get_or_insert(e);
+                }
+                Error::Model(format!("the Python model raised {message}"))
+            })
+        })
+    }
+}

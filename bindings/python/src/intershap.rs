@@ -1,0 +1,214 @@
+//! `interplay.intershap`: InterSHAP of a Python callable, an ONNX file or a built-in
+//! model file. The engine runs with the GIL released; a callable takes it back only
+//! for its own calls (see [`crate::callable`]).
+
+use std::path::Path;
+
+use interplay::data::Split;
+use interplay::intershap::{
+    explain, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget, Space,
+};
+use interplay::model::{load::LoadOptions, Model, OutputKind};
+use interplay::progress::NoProgress;
+use ndarray::{Array1, Array2, ArrayView2};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+
+use crate::arrays::{check_finite, modalities, to_numpy};
+use crate::callable::{CallableModel, Returns};
+use crate::errors::{no_panic, to_py_err};
+
+/// The model to explain: a Python callable or a model file opened by the library.
+enum AnyModel {
+    Callable(CallableModel),
+    File(Box<dyn Model>),
+}
+
+impl AnyModel {
+    fn as_model(&self) -> &dyn Model {
+        match self {
+            AnyModel::Callable(m) => m,
+            AnyModel::File(m) => m.as_ref(),
+        }
+    }
+}
+
+/// `"best"`, `"3"` or `"class:3"` as an [`OutputTarget`]; every class at once is the
+/// CLI's `--output all`, which has no single result here.
+fn parse_output(output: &str) -> PyResult<OutputTarget> {
+    if output == "all" {
+        return Err(PyValueError::new_err(
+            "output='all' is not supported here: call intershap once per class (output=k)",
+        ));
+    }
+    if let Ok(k) = output.parse::<usize>() {
+        return Ok(OutputTarget::Class(k));
+    }
+    OutputTarget::parse(output).map_err(to_py_err)
+}
+
+/// A split of unlabelled modality matrices, checked for equal row counts and finite values.
+fn split_of(mats: Vec<Array2<f32>>, what: &str) -> PyResult<Split> {
+    for (k, m) in mats.iter().enumerate() {
+        check_finite(m.view(), &format!("{what}[{k}]"))?;
+    }
+    Split::new(mats, None).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+}
+
+/// Run InterSHAP; the Python wrapper `interplay.intershap` documents the arguments.
+#[pyfunction]
+#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names))]
+#[allow(clippy::too_many_arguments)]
+pub fn intershap<'py>(
+    py: Python<'py>,
+    model: &Bound<'py, PyAny>,
+    inputs: &Bound<'py, PyAny>,
+    background: Option<&Bound<'py, PyAny>>,
+    n_background: usize,
+    output: &str,
+    space: &str,
+    concat: bool,
+    batch_size: Option<usize>,
+    seed: u64,
+    returns: &str,
+    modality_names: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let returns = Returns::parse(returns)?;
+    let inputs = split_of(modalities(inputs, "inputs")?, "inputs")?;
+    let background = match background {
+        Some(b) => split_of(modalities(b, "background")?, "background")?,
+        None => inputs.clone(),
+    };
+    if background.dims() != inputs.dims() {
+        return Err(PyValueError::new_err(format!(
+            "the background has modality widths {:?} but the inputs have {:?}",
+            background.dims(),
+            inputs.dims()
+        )));
+    }
+    let m = inputs.n_modalities();
+    let names = match modality_names {
+        Some(n) if n.len() != m => {
+            return Err(PyValueError::new_err(format!(
+                "modality_names has {} names for {m} modalities",
+                n.len()
+            )))
+        }
+        Some(n) => n,
+        None => (1..=m).map(|k| format!("modality_{k}")).collect(),
+    };
+    let mut config = InterShapConfig {
+        background: BackgroundRows::Sample(n_background),
+        output: parse_output(output)?,
+        space: Space::parse(space).map_err(to_py_err)?,
+        seed,
+        ..InterShapConfig::default()
+    };
+    if let Some(b) = batch_size {
+        config.batch_size = b;
+    }
+    config.validate().map_err(to_py_err)?;
+
+    let model = if model.is_instance_of::<PyString>() {
+        let path: String = model.extract()?;
+        let onnx_output = match returns {
+            Returns::Probabilities => OutputKind::Probabilities,
+            Returns::Auto | Returns::Logits => OutputKind::Logits,
+        };
+        let dims = inputs.dims();
+        let loaded = py
+            .allow_threads(|| {
+                interplay::model::load::load(Path::new(&path), &dims, &LoadOptions { onnx_output })
+            })
+            .map_err(to_py_err)?;
+        AnyModel::File(loaded)
+    } else if model.is_callable() {
+        let probe: Vec<ArrayView2<'_, f32>> = inputs.views();
+        AnyModel::Callable(CallableModel::new(py, model, &probe, concat, returns)?)
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "model must be a callable, a path to an .onnx file or a built-in model file, got {}",
+            model.get_type().name()?
+        )));
+    };
+
+    let run = py.allow_threads(|| {
+        no_panic(|| {
+            explain(model.as_model(), &inputs, &background, &config, &NoProgress).map_err(to_py_err)
+        })
+    });
+    if let AnyModel::Callable(c) = &model {
+        if let Some(raised) = c.take_raised() {
+            return Err(raised);
+        }
+    }
+    result_dict(py, &run?, names, &config)
+}
+
+/// The arrays and the summary of the (single) explanation.
+fn result_dict<'py>(
+    py: Python<'py>,
+    res: &InterShapResult,
+    names: Vec<String>,
+    config: &InterShapConfig,
+) -> PyResult<Bound<'py, PyDict>> {
+    let ex = res
+        .explanations
+        .first()
+        .ok_or_else(|| PyValueError::new_err("InterSHAP returned no explanation"))?;
+    let d = PyDict::new(py);
+    d.set_item("phi", to_numpy(py, ex.interactions.matrix.clone()))?;
+    d.set_item("shapley_values", to_numpy(py, ex.interactions.phi.clone()))?;
+    d.set_item(
+        "base_values",
+        to_numpy(py, Array1::from(ex.base_values.clone())),
+    )?;
+    d.set_item(
+        "predictions",
+        to_numpy(py, Array1::from(ex.predictions.clone())),
+    )?;
+    d.set_item("local", to_numpy(py, Array1::from(ex.local.clone())))?;
+    let classes: Vec<i64> = ex.classes.iter().map(|&c| c as i64).collect();
+    d.set_item("classes", to_numpy(py, Array1::from(classes)))?;
+    d.set_item("global", ex.global)?;
+    d.set_item("modality_names", PyList::new(py, &names)?)?;
+
+    let s = PyDict::new(py);
+    s.set_item("output", &ex.output)?;
+    s.set_item("n_samples", res.n_samples())?;
+    s.set_item("n_modalities", res.n_modalities)?;
+    s.set_item("modalities", PyList::new(py, &names)?)?;
+    s.set_item("global", ex.global)?;
+    s.set_item("global_percent", ex.global_percent())?;
+    s.set_item("local_mean", ex.local_mean)?;
+    s.set_item("local_std", ex.local_std)?;
+    s.set_item("base_value", ex.base_value)?;
+    s.set_item("mean_shapley", ex.mean_shapley.clone())?;
+    s.set_item(
+        "mean_matrix",
+        to_numpy(py, ex.mean_matrix.clone()).call_method0("tolist")?,
+    )?;
+    let pairs = PyList::empty(py);
+    for p in &ex.pairs {
+        let pd = PyDict::new(py);
+        pd.set_item("i", p.i)?;
+        pd.set_item("j", p.j)?;
+        pd.set_item("interaction", p.interaction)?;
+        pd.set_item("share", p.share)?;
+        pairs.append(pd)?;
+    }
+    s.set_item("pairs", pairs)?;
+    let mk = PyDict::new(py);
+    mk.set_item("method", res.masking.method)?;
+    mk.set_item("background_rows", res.masking.background_rows)?;
+    mk.set_item("rows_per_value", res.masking.rows_per_value)?;
+    mk.set_item("space", res.masking.space)?;
+    mk.set_item("shapley", res.masking.shapley)?;
+    mk.set_item("seed", res.masking.seed)?;
+    mk.set_item("model_rows", res.masking.model_rows)?;
+    mk.set_item("batch_size", config.batch_size)?;
+    s.set_item("masking", mk)?;
+    d.set_item("summary", s)?;
+    Ok(d)
+}

@@ -1,0 +1,29 @@
+//! Python bindings of interplay (the `interplay._interplay` extension module).
+//!
+//! A thin layer: arguments are checked and converted, the Rust library does the work
+//! with the GIL released, and results come back as dicts of numpy arrays that the pure
+//! Python package (`bindings/python/python/interplay`) wraps in small result classes.
+
+mod arrays;
+mod callable;
+mod dataset;
+mod errors;
+mod intershap;
+mod lsmi;
+mod pid;
+mod synth;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_function(wrap_pyfunction!(dataset::load, m)?)?;
+    m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
+    m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
+    m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
+    m.add_function(wrap_pyfunction!(synth::generate_gaussian, m)?)?;
+    m.add_function(wrap_pyfunction!(synth::generate_hdxor, m)?)?;
+    m.add_function(wrap_pyfunction!(synth::generate_pid_discrete, m)?)?;
+    Ok(())
+}

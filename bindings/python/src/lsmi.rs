@@ -1,0 +1,206 @@
+//! `interplay.lsmi`: per-sample LSMI atoms of two modalities, computed by the library
+//! with the GIL released.
+
+use interplay::data::Split;
+use interplay::lsmi::{
+    estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
+};
+use interplay::progress::NoProgress;
+use interplay::Units;
+use ndarray::{Array1, Array2};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::arrays::{check_finite, labels, matrix_f32, to_numpy};
+use crate::errors::{no_panic, to_py_err};
+
+/// Folds of the cross-fitting used when no evaluation set is given.
+const DEFAULT_FOLDS: usize = 5;
+
+/// A labelled two-modality split from array-likes, checked for shape and finiteness.
+fn labelled_split(
+    x1: &Bound<'_, PyAny>,
+    x2: &Bound<'_, PyAny>,
+    y: &Bound<'_, PyAny>,
+    suffix: &str,
+) -> PyResult<Split> {
+    let mats: Vec<Array2<f32>> = vec![
+        matrix_f32(x1, &format!("x1{suffix}"))?,
+        matrix_f32(x2, &format!("x2{suffix}"))?,
+    ];
+    for (k, m) in mats.iter().enumerate() {
+        check_finite(m.view(), &format!("x{}{suffix}", k + 1))?;
+    }
+    let y = labels(y, &format!("y{suffix}"))?;
+    Split::new(mats, Some(y)).map_err(to_py_err)
+}
+
+/// Run LSMI; the Python wrapper `interplay.lsmi` documents the arguments.
+#[pyfunction]
+#[pyo3(signature = (x1, x2, y, x1_eval, x2_eval, y_eval, prior, adjust, folds, seed, units, epochs, knife_epochs, batch_size, hidden))]
+#[allow(clippy::too_many_arguments)]
+pub fn lsmi<'py>(
+    py: Python<'py>,
+    x1: &Bound<'py, PyAny>,
+    x2: &Bound<'py, PyAny>,
+    y: &Bound<'py, PyAny>,
+    x1_eval: Option<&Bound<'py, PyAny>>,
+    x2_eval: Option<&Bound<'py, PyAny>>,
+    y_eval: Option<&Bound<'py, PyAny>>,
+    prior: &str,
+    adjust: bool,
+    folds: Option<usize>,
+    seed: u64,
+    units: &str,
+    epochs: Option<usize>,
+    knife_epochs: Option<usize>,
+    batch_size: Option<usize>,
+    hidden: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let units: Units = units.parse().map_err(to_py_err)?;
+    let mut config = LsmiConfig {
+        seed,
+        adjust,
+        prior: match prior {
+            "empirical" => Prior::Empirical,
+            "uniform" => Prior::Uniform,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "prior must be 'empirical' or 'uniform', got '{other}'"
+                )))
+            }
+        },
+        ..LsmiConfig::default()
+    };
+    if let Some(e) = epochs {
+        config.discriminator.epochs = e;
+    }
+    if let Some(e) = knife_epochs {
+        config.knife.epochs = e;
+    }
+    if let Some(b) = batch_size {
+        config.discriminator.batch_size = b;
+        config.knife.batch_size = b;
+    }
+    if let Some(h) = hidden {
+        config.hidden = h;
+    }
+    let train = labelled_split(x1, x2, y, "")?;
+    let eval = match (x1_eval, x2_eval, y_eval) {
+        (Some(a), Some(b), Some(c)) => Some(labelled_split(a, b, c, "_eval")?),
+        (None, None, None) => None,
+        _ => {
+            return Err(PyValueError::new_err(
+                "x1_eval, x2_eval and y_eval must be given together",
+            ))
+        }
+    };
+    if eval.is_some() && folds.is_some() {
+        return Err(PyValueError::new_err(
+            "give either an evaluation set or folds, not both",
+        ));
+    }
+    let folds_used = folds.unwrap_or(DEFAULT_FOLDS);
+    let result = py.allow_threads(|| {
+        no_panic(|| {
+            match &eval {
+                Some(e) => estimate(&train, e, &config, &NoProgress),
+                None => estimate_cross_fitted(&train, folds_used, &config, &NoProgress),
+            }
+            .map_err(to_py_err)
+        })
+    })?;
+    let evaluated = if eval.is_some() {
+        "eval"
+    } else {
+        "cross-fitted"
+    };
+    result_dict(
+        py,
+        &result,
+        units,
+        prior,
+        seed,
+        evaluated,
+        folds.or(eval.is_none().then_some(folds_used)),
+    )
+}
+
+fn per_sample<'py>(
+    py: Python<'py>,
+    v: impl Iterator<Item = f64>,
+    u: Units,
+) -> Bound<'py, numpy::PyArray1<f64>> {
+    to_numpy(py, v.map(|x| u.from_nats(x)).collect::<Array1<f64>>())
+}
+
+/// Arrays in `u` and the summary with the CLI's JSON keys.
+fn result_dict<'py>(
+    py: Python<'py>,
+    r: &LsmiResult,
+    u: Units,
+    prior: &str,
+    seed: u64,
+    evaluated: &str,
+    folds: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let p: &PairEstimate = r
+        .pairs
+        .first()
+        .ok_or_else(|| PyValueError::new_err("LSMI returned no decomposition"))?;
+    let d = PyDict::new(py);
+    d.set_item(
+        "redundancy",
+        per_sample(py, p.atoms.iter().map(|a| a.redundancy), u),
+    )?;
+    d.set_item(
+        "uniqueness_1",
+        per_sample(py, p.atoms.iter().map(|a| a.uniqueness_1), u),
+    )?;
+    d.set_item(
+        "uniqueness_2",
+        per_sample(py, p.atoms.iter().map(|a| a.uniqueness_2), u),
+    )?;
+    d.set_item(
+        "synergy",
+        per_sample(py, p.atoms.iter().map(|a| a.synergy), u),
+    )?;
+    d.set_item("pmi_1", per_sample(py, p.i1.iter().copied(), u))?;
+    d.set_item("pmi_2", per_sample(py, p.i2.iter().copied(), u))?;
+    d.set_item("pmi_12", per_sample(py, p.i12.iter().copied(), u))?;
+    d.set_item("entropy_1", per_sample(py, p.h1.iter().copied(), u))?;
+    d.set_item("entropy_2", per_sample(py, p.h2.iter().copied(), u))?;
+    d.set_item("units", u.name())?;
+
+    let atoms = |a: interplay::lsmi::Atoms| -> PyResult<Bound<'py, PyDict>> {
+        let m = PyDict::new(py);
+        m.set_item("redundancy", u.from_nats(a.redundancy))?;
+        m.set_item("uniqueness_1", u.from_nats(a.uniqueness_1))?;
+        m.set_item("uniqueness_2", u.from_nats(a.uniqueness_2))?;
+        m.set_item("synergy", u.from_nats(a.synergy))?;
+        Ok(m)
+    };
+    let s = atoms(p.adjusted)?;
+    s.set_item("method", "lsmi")?;
+    s.set_item("units", u.name())?;
+    s.set_item("split", evaluated)?;
+    s.set_item("folds", folds)?;
+    s.set_item("n", r.n)?;
+    s.set_item("n_classes", r.n_classes)?;
+    s.set_item("prior", prior)?;
+    s.set_item("adjustment", u.from_nats(p.adjustment))?;
+    s.set_item("raw", atoms(p.raw)?)?;
+    let mi = PyDict::new(py);
+    mi.set_item("x1_y", u.from_nats(p.mi[0]))?;
+    mi.set_item("x2_y", u.from_nats(p.mi[1]))?;
+    mi.set_item("x1x2_y", u.from_nats(p.mi[2]))?;
+    s.set_item("mi", mi)?;
+    let h = PyDict::new(py);
+    h.set_item("x1", u.from_nats(p.entropy[0]))?;
+    h.set_item("x2", u.from_nats(p.entropy[1]))?;
+    s.set_item("entropy", h)?;
+    s.set_item("seed", seed)?;
+    d.set_item("summary", s)?;
+    Ok(d)
+}

@@ -1,0 +1,96 @@
+//! `interplay.pid`: the BROJA partial information decomposition of a discrete joint
+//! distribution, given as a probability table or as discrete samples.
+
+use interplay::discrete::JointTable;
+use interplay::pid::{broja, BrojaOptions, BrojaSolver, SolveStatus};
+use interplay::Units;
+use numpy::{PyArray3, PyArrayMethods};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::arrays::labels;
+use crate::errors::{no_panic, to_py_err};
+
+/// The joint table p(x1, x2, y) from a 3-D array or from three code columns.
+fn joint_of(
+    joint: Option<&Bound<'_, PyAny>>,
+    x1: Option<&Bound<'_, PyAny>>,
+    x2: Option<&Bound<'_, PyAny>>,
+    y: Option<&Bound<'_, PyAny>>,
+) -> PyResult<JointTable> {
+    match (joint, x1, x2, y) {
+        (Some(j), None, None, None) => {
+            let np = numpy::get_array_module(j.py())?;
+            let kwargs = PyDict::new(j.py());
+            kwargs.set_item("dtype", "float64")?;
+            let arr = np.call_method("asarray", (j,), Some(&kwargs))?;
+            let arr = arr.downcast::<PyArray3<f64>>().map_err(|_| {
+                PyValueError::new_err("joint must be a 3-D array p[x1, x2, y] of probabilities")
+            })?;
+            let view = arr.readonly();
+            let a = view.as_array();
+            let (n1, n2, ny) = a.dim();
+            let p: Vec<f64> = a.iter().copied().collect();
+            JointTable::new([n1, n2, ny], p).map_err(to_py_err)
+        }
+        (None, Some(a), Some(b), Some(c)) => {
+            let (a, b, c) = (labels(a, "x1")?, labels(b, "x2")?, labels(c, "y")?);
+            JointTable::from_samples(&a, &b, &c).map_err(to_py_err)
+        }
+        _ => Err(PyValueError::new_err(
+            "give either joint (a 3-D probability array) or all of x1, x2, y (discrete codes)",
+        )),
+    }
+}
+
+/// Run BROJA; the Python wrapper `interplay.pid` documents the arguments.
+#[pyfunction]
+#[pyo3(signature = (joint, x1, x2, y, units, solver))]
+pub fn pid<'py>(
+    py: Python<'py>,
+    joint: Option<&Bound<'py, PyAny>>,
+    x1: Option<&Bound<'py, PyAny>>,
+    x2: Option<&Bound<'py, PyAny>>,
+    y: Option<&Bound<'py, PyAny>>,
+    units: &str,
+    solver: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    let units: Units = units.parse().map_err(to_py_err)?;
+    let solver = match solver {
+        "newton" => BrojaSolver::Newton,
+        "clarabel" => BrojaSolver::Clarabel,
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "solver must be 'newton' or 'clarabel', got '{other}'"
+            )))
+        }
+    };
+    let table = joint_of(joint, x1, x2, y)?;
+    let options = BrojaOptions {
+        solver,
+        units,
+        ..BrojaOptions::default()
+    };
+    let r = py.allow_threads(|| no_panic(|| broja(&table, &options).map_err(to_py_err)))?;
+    let d = PyDict::new(py);
+    d.set_item("method", "broja")?;
+    d.set_item("units", r.units.name())?;
+    d.set_item("redundancy", r.redundancy)?;
+    d.set_item("uniqueness_1", r.unique1)?;
+    d.set_item("uniqueness_2", r.unique2)?;
+    d.set_item("synergy", r.synergy)?;
+    d.set_item("mi_x1_y", r.mi_x1_y)?;
+    d.set_item("mi_x2_y", r.mi_x2_y)?;
+    d.set_item("mi_x1x2_y", r.mi_x1x2_y)?;
+    d.set_item(
+        "status",
+        match r.status {
+            SolveStatus::Optimal => "optimal",
+            SolveStatus::Inaccurate => "inaccurate",
+        },
+    )?;
+    d.set_item("duality_gap", r.duality_gap)?;
+    d.set_item("iterations", r.iterations)?;
+    Ok(d)
+}

@@ -1,0 +1,44 @@
+"""interplay.pid: BROJA on canonical discrete distributions with known answers."""
+
+import numpy as np
+import pytest
+
+import interplay
+
+
+def xor_joint():
+    p = np.zeros((2, 2, 2))
+    for a in range(2):
+        for b in range(2):
+            p[a, b, a ^ b] = 0.25
+    return p
+
+
+def test_xor_is_pure_synergy():
+    r = interplay.pid(xor_joint(), units="bits")
+    assert r["synergy"] == pytest.approx(1.0, abs=1e-6)
+    for k in ("redundancy", "uniqueness_1", "uniqueness_2"):
+        assert r[k] == pytest.approx(0.0, abs=1e-6)
+    assert r["units"] == "bits" and r["status"] == "optimal"
+
+
+def test_copy_of_one_bit_from_samples_is_redundant():
+    a = np.array([0, 1] * 50)
+    r = interplay.pid(x1=a, x2=a, y=a, units="bits")
+    assert r["redundancy"] == pytest.approx(1.0, abs=1e-6)
+    assert r["synergy"] == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(joint=np.zeros((2, 2))), "3-D"),
+        (dict(), "either joint"),
+        (dict(x1=[0, 1], x2=[0, 1], y=[0]), "length"),
+        (dict(x1=[0, -1], x2=[0, 1], y=[0, 1]), "class label"),
+        (dict(joint=xor_joint(), solver="simplex"), "solver"),
+    ],
+)
+def test_bad_inputs(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        interplay.pid(**kwargs)
