@@ -42,7 +42,7 @@ impl Format {
         }
     }
 
-    /// Whether [`crate::data::write`] can produce this format.
+    /// Whether [`crate::data::write()`] can produce this format.
     pub fn is_writable(self) -> bool {
         matches!(self, Format::Npz | Format::NpyDir | Format::Safetensors)
     }

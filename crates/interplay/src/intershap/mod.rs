@@ -1,7 +1,7 @@
 //! InterSHAP (Wenderoth et al., AAAI 2025): the share of model behaviour from
 //! cross-modal interactions.
 //!
-//! [`explain`] masks absent modalities with background rows ([`masking`]), computes
+//! [`explain()`] masks absent modalities with background rows ([`masking`]), computes
 //! Shapley values and pairwise interactions over the modalities
 //! ([`crate::shapley`]) and summarises them as local and global InterSHAP scores
 //! ([`scores`]). The model is only ever called on large batches, so slow backends
