@@ -1,8 +1,15 @@
 //! `interplay demo` runs on built-in data and its estimates land near the exact values.
 
 use std::process::Command;
+use std::sync::OnceLock;
 
-fn demo_output() -> String {
+/// The demo's stdout, run once and shared by the tests (it trains networks).
+fn demo_output() -> &'static str {
+    static OUTPUT: OnceLock<String> = OnceLock::new();
+    OUTPUT.get_or_init(run_demo)
+}
+
+fn run_demo() -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_interplay"))
         .args(["demo", "--quiet", "--seed", "1"])
         .output()
@@ -30,8 +37,8 @@ fn row(text: &str, label: &str) -> Vec<f64> {
 #[test]
 fn demo_lsmi_lands_near_the_exact_decomposition() {
     let text = demo_output();
-    let est = row(&text, "LSMI (estimated)");
-    let exact = row(&text, "exact (closed-form densities)");
+    let est = row(text, "LSMI (estimated)");
+    let exact = row(text, "exact (closed-form densities)");
     assert_eq!(est.len(), 4);
     // The spec's tolerance for a demo run: |R − 0.50| < 0.06 and 0 ≤ S < 0.15 nats.
     assert!((est[0] - 0.50).abs() < 0.06, "R = {}", est[0]);
