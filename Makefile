@@ -11,7 +11,7 @@ VENV_PY := $(VENV)/bin/python
 test: test-rust test-python
 
 test-rust:
-	$(CARGO) test --release --workspace --exclude interplay-python
+	$(CARGO) test --release --workspace
 
 test-python:
 	@if [ -f bindings/python/pyproject.toml ]; then \
