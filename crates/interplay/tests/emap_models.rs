@@ -1,6 +1,9 @@
 //! EMAP on models whose answer is known: an additive model is its own additive
 //! projection (gap 0); an XOR model loses everything in projection.
 
+mod toy_models;
+use toy_models::SignXor;
+
 use interplay::emap::{emap, EmapOptions};
 use interplay::model::{Model, OutputKind};
 use interplay::progress::NoProgress;
@@ -25,31 +28,6 @@ impl Model for Additive {
         let w1 = ndarray::array![[1.0f32, -0.5, 0.2], [0.3, 0.8, -1.0]];
         let w2 = ndarray::array![[0.5f32, 0.1, -0.3], [-0.2, 0.6, 0.4], [0.9, -0.7, 0.1]];
         Ok(x[0].dot(&w1) + x[1].dot(&w2) + &ndarray::array![0.1f32, 0.0, -0.1])
-    }
-}
-
-/// Class 1 when the signs of x1 and x2 agree: a pure interaction.
-struct Xor;
-
-impl Model for Xor {
-    fn input_dims(&self) -> Vec<usize> {
-        vec![1, 1]
-    }
-    fn n_classes(&self) -> usize {
-        2
-    }
-    fn output_kind(&self) -> OutputKind {
-        OutputKind::Logits
-    }
-    fn forward(&self, x: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
-        Ok(Array2::from_shape_fn((x[0].nrows(), 2), |(i, c)| {
-            let s = 5.0 * x[0][[i, 0]] * x[1][[i, 0]];
-            if c == 1 {
-                s
-            } else {
-                0.0
-            }
-        }))
     }
 }
 
@@ -92,7 +70,7 @@ fn an_xor_model_loses_half_its_accuracy() {
         .map(|i| usize::from(x1[[i, 0]] * x2[[i, 0]] > 0.0))
         .collect();
     let r = emap(
-        &Xor,
+        &SignXor,
         x1.view(),
         x2.view(),
         &labels,
@@ -116,9 +94,9 @@ fn subsampling_is_seeded_and_batching_does_not_change_the_result() {
         seed: 3,
         batch_rows: 100,
     };
-    let a = emap(&Xor, x1.view(), x2.view(), &labels, &opts, &NoProgress).unwrap();
+    let a = emap(&SignXor, x1.view(), x2.view(), &labels, &opts, &NoProgress).unwrap();
     let b = emap(
-        &Xor,
+        &SignXor,
         x1.view(),
         x2.view(),
         &labels,

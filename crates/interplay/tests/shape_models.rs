@@ -1,5 +1,8 @@
 //! SHAPE on models whose answer is known.
 
+mod toy_models;
+use toy_models::SignXor;
+
 use interplay::model::{Model, OutputKind};
 use interplay::shape::{shape, shape_output, ShapeMetric};
 use interplay::Result;
@@ -26,31 +29,6 @@ impl Model for AdditiveProbabilities {
                 p1
             } else {
                 1.0 - p1
-            }
-        }))
-    }
-}
-
-/// Class 1 when the signs of x1 and x2 agree.
-struct Xor;
-
-impl Model for Xor {
-    fn input_dims(&self) -> Vec<usize> {
-        vec![1, 1]
-    }
-    fn n_classes(&self) -> usize {
-        2
-    }
-    fn output_kind(&self) -> OutputKind {
-        OutputKind::Logits
-    }
-    fn forward(&self, x: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
-        Ok(Array2::from_shape_fn((x[0].nrows(), 2), |(i, c)| {
-            let s = 5.0 * x[0][[i, 0]] * x[1][[i, 0]];
-            if c == 1 {
-                s
-            } else {
-                0.0
             }
         }))
     }
@@ -84,13 +62,19 @@ fn an_xor_model_is_all_cross_modal() {
     let labels: Vec<usize> = (0..200)
         .map(|i| usize::from(x1[[i, 0]] * x2[[i, 0]] > 0.0))
         .collect();
-    let r = shape(&Xor, &[x1.view(), x2.view()], &labels, ShapeMetric::MacroF1).unwrap();
+    let r = shape(
+        &SignXor,
+        &[x1.view(), x2.view()],
+        &labels,
+        ShapeMetric::MacroF1,
+    )
+    .unwrap();
     assert_eq!(r.full, 1.0);
     // With either modality zeroed the logits tie and the model predicts class 0,
     // which scores like the base predictor at best.
     assert!(r.cross_modal > 0.5, "{r:?}");
     let acc = shape(
-        &Xor,
+        &SignXor,
         &[x1.view(), x2.view()],
         &labels,
         ShapeMetric::Accuracy,
@@ -98,7 +82,7 @@ fn an_xor_model_is_all_cross_modal() {
     .unwrap();
     assert!(acc.cross_modal > 0.3, "{acc:?}");
     let (b1, b2) = (uniform(50, 7), uniform(50, 8));
-    let out = shape_output(&Xor, &[x1.view(), x2.view()], &[b1.view(), b2.view()]).unwrap();
+    let out = shape_output(&SignXor, &[x1.view(), x2.view()], &[b1.view(), b2.view()]).unwrap();
     assert!(out.cross_modal_ratio > 0.5, "{out:?}");
 }
 
@@ -107,7 +91,7 @@ fn wrong_widths_are_rejected() {
     let x = uniform(10, 9);
     let wide = Array2::<f32>::zeros((10, 3));
     let r = shape(
-        &Xor,
+        &SignXor,
         &[x.view(), wide.view()],
         &[0; 10],
         ShapeMetric::MacroF1,
