@@ -182,3 +182,32 @@ fn three_modalities_report_every_pair() {
     );
     assert_eq!(v["redundancy"], pairs[0]["redundancy"]);
 }
+
+#[test]
+fn per_sample_parquet_holds_one_row_per_sample_and_the_atoms_add_up() {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.parquet");
+    run_json(
+        &["--per-sample", path.to_str().unwrap()],
+        dir.path(),
+        "p.json",
+    );
+    let reader = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 400);
+    for row in reader.get_row_iter(None).unwrap() {
+        let row = row.unwrap();
+        let value = |name: &str| -> f64 {
+            let (_, field) = row.get_column_iter().find(|(n, _)| *n == name).unwrap();
+            match field {
+                Field::Double(v) => *v,
+                Field::Long(v) => *v as f64,
+                other => panic!("{name}: {other:?}"),
+            }
+        };
+        // r + u1 = i1 and r + u1 + u2 + s = i12 for every sample.
+        assert!((value("r") + value("u1") - value("i1")).abs() < 1e-9);
+        assert!((value("r") + value("u1") + value("u2") + value("s") - value("i12")).abs() < 1e-9);
+    }
+}

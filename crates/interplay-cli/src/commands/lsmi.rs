@@ -105,7 +105,7 @@ pub struct Args {
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
     /// Write one row per sample (r, u1, u2, s and the five pointwise quantities) to
-    /// this file: CSV, or NumPy .npz by extension.
+    /// this file: CSV, NumPy .npz or Apache .parquet by extension.
     #[arg(long, value_name = "OUT")]
     pub per_sample: Option<PathBuf>,
 }
@@ -311,13 +311,13 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     );
     println!("{title}\n{}", report(&result, u));
     if let Some(path) = &args.per_sample {
-        let npz = path
+        let ext = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("npz"));
-        if npz {
-            write_per_sample_npz(path, &result, u)?;
-        } else {
-            write_per_sample_csv(path, &result, u)?;
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("npz") => write_per_sample_npz(path, &result, u)?,
+            Some("parquet") => write_per_sample_parquet(path, &result, u)?,
+            _ => write_per_sample_csv(path, &result, u)?,
         }
     }
     if let Some(path) = &args.json {
@@ -359,6 +359,44 @@ pub fn report(result: &LsmiResult, u: Units) -> String {
         ));
     }
     out
+}
+
+/// One Parquet table, one row per (pair, sample), with the same columns as the CSV.
+fn write_per_sample_parquet(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
+    use interplay::data::parquet::{write_table, Column};
+    let rows = r.pairs.len() * r.n;
+    let index: Vec<i64> = (0..rows).map(|k| (k % r.n) as i64).collect();
+    let pair_a: Vec<i64> = r
+        .pairs
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(p.modalities.0 as i64 + 1, r.n))
+        .collect();
+    let pair_b: Vec<i64> = r
+        .pairs
+        .iter()
+        .flat_map(|p| std::iter::repeat_n(p.modalities.1 as i64 + 1, r.n))
+        .collect();
+    let values: Vec<Vec<f64>> = (0..PER_SAMPLE_COLUMNS.len())
+        .map(|c| {
+            r.pairs
+                .iter()
+                .flat_map(|p| (0..r.n).map(move |row| per_sample_values(p, row, u)[c]))
+                .collect()
+        })
+        .collect();
+    let mut columns = vec![("index", Column::Int64(&index))];
+    if r.pairs.len() > 1 {
+        columns.push(("modality_a", Column::Int64(&pair_a)));
+        columns.push(("modality_b", Column::Int64(&pair_b)));
+    }
+    columns.extend(
+        PER_SAMPLE_COLUMNS
+            .iter()
+            .zip(&values)
+            .map(|(name, v)| (*name, Column::Float64(v))),
+    );
+    write_table(path, &columns)?;
+    Ok(())
 }
 
 fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {

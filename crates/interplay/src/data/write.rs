@@ -48,15 +48,22 @@ pub fn write(path: &Path, dataset: &Dataset, format: Option<Format>) -> Result<(
     }
 }
 
-fn temp_file(dir: &Path) -> Result<tempfile::NamedTempFile> {
+pub(crate) fn temp_file(dir: &Path) -> Result<tempfile::NamedTempFile> {
     tempfile::Builder::new()
         .prefix(".interplay-")
         .tempfile_in(dir)
         .map_err(|e| Error::io(dir, e))
 }
 
-fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
+pub(crate) fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    // Temporary files are created private (0600); the result is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(path, e))?;
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
