@@ -5,8 +5,9 @@
 
 use clap::{Parser, Subcommand};
 
-mod commands;
+#[macro_use]
 mod output;
+mod commands;
 mod progress;
 
 /// Measure how the modalities of a multimodal dataset or model interact:
@@ -76,6 +77,10 @@ fn main() {
     if let Err(err) = result {
         eprintln!("error: {}", one_line(&err));
         std::process::exit(exit_code(&err));
+    }
+    if output::stdout_error() {
+        eprintln!("error: writing the results to stdout failed");
+        std::process::exit(1);
     }
 }
 

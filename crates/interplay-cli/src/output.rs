@@ -1,14 +1,92 @@
-//! Writing results: JSON files and plain tables on stdout.
+//! Writing results: JSON files, per-sample tables and models as one transaction,
+//! and plain tables on stdout.
+//!
+//! Every command plans its output files with [`Outputs::plan`] before it reads
+//! any data, so a bad destination fails at once; results are staged beside their
+//! destinations and [`Outputs::commit`] renames them into place only after the
+//! whole run succeeded. A failed run leaves every existing file byte-identical.
 
-use anyhow::Context as _;
+use interplay::output::{check_destination, check_distinct, Staging};
+use std::io::Write as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Write `value` as pretty JSON to `path`.
-pub fn write_json(path: &Path, value: &serde_json::Value) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
-    std::fs::write(path, text + "\n")
-        .map_err(|e| interplay::Error::io(path, e))
-        .with_context(|| format!("writing {}", path.display()))
+/// One output flag: its name, the path given (if any) and the extensions it
+/// accepts (empty: any, e.g. a data file whose format is checked elsewhere).
+pub type Planned<'a> = (&'a str, Option<&'a Path>, &'a [&'a str]);
+
+/// The output files of one run.
+#[derive(Debug, Default)]
+pub struct Outputs {
+    staging: Staging,
+}
+
+impl Outputs {
+    /// Check every destination (folder exists and is writable, extension known,
+    /// no path named twice) before any work starts.
+    pub fn plan(planned: &[Planned<'_>]) -> anyhow::Result<Outputs> {
+        let mut given = Vec::new();
+        for &(flag, path, extensions) in planned {
+            if let Some(path) = path {
+                check_destination(path, flag, extensions)?;
+                given.push((flag, path));
+            }
+        }
+        check_distinct(&given)?;
+        Ok(Outputs::default())
+    }
+
+    /// Stage `value` as pretty JSON for `path`.
+    pub fn json(&mut self, path: &Path, value: &impl serde::Serialize) -> anyhow::Result<()> {
+        let text = serde_json::to_string_pretty(value)? + "\n";
+        self.staging.write_bytes(path, text.as_bytes())?;
+        Ok(())
+    }
+
+    /// The staging area, for writers that take one (per-sample tables, data).
+    pub fn staging(&mut self) -> &mut Staging {
+        &mut self.staging
+    }
+
+    /// Rename every staged file into place.
+    pub fn commit(self) -> anyhow::Result<()> {
+        self.staging.commit()?;
+        Ok(())
+    }
+}
+
+/// Set once stdout has been closed by the reader (`interplay ... | head -1`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Print a line on stdout. A closed pipe is not an error: the rest of the output
+/// is dropped and the run goes on to write its files and exit 0. Other write
+/// failures (a full disk behind a redirect) are remembered for [`stdout_error`].
+pub fn print_line(args: std::fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{args}").and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            STDOUT_FAILED.store(true, Ordering::Relaxed);
+        }
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// Whether writing to stdout failed for a reason other than a closed pipe.
+pub fn stdout_error() -> bool {
+    STDOUT_FAILED.load(Ordering::Relaxed)
+}
+
+/// `println!` that survives a closed stdout (see [`print_line`]).
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::print_line(format_args!($($arg)*))
+    };
 }
 
 /// A left-aligned text table with a header row and a rule, columns padded to

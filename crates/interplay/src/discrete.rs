@@ -4,6 +4,19 @@
 
 use crate::{Error, Result};
 
+/// The most cells a [`JointTable`] may have (2²⁴, 128 MiB of probabilities): the
+/// exact PID solvers work on the whole table, and a larger one means the data were
+/// not discretised.
+pub const MAX_CELLS: usize = 1 << 24;
+
+/// The distinct values of `symbols`, sorted: position = dense code.
+fn dense_codes(symbols: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut v: Vec<usize> = symbols.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
 /// A joint probability table p(x1, x2, y) with alphabets `0..n1`, `0..n2`, `0..ny`,
 /// stored densely in (x1, x2, y) row-major order. Probabilities are f64 and sum to 1.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,12 +31,20 @@ impl JointTable {
     /// Entries must be finite and non-negative with a positive sum; they are
     /// normalised to sum to 1 (so counts are accepted as well as probabilities).
     pub fn new(shape: [usize; 3], p: Vec<f64>) -> Result<Self> {
-        let cells: usize = shape.iter().product();
         if shape.contains(&0) {
             return Err(Error::invalid(format!(
                 "joint table shape {shape:?} has an empty alphabet"
             )));
         }
+        let cells = shape
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .filter(|&c| c <= MAX_CELLS)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "joint table shape {shape:?} has more than {MAX_CELLS} cells"
+                ))
+            })?;
         if p.len() != cells {
             return Err(Error::invalid(format!(
                 "joint table of shape {shape:?} needs {cells} probabilities, got {}",
@@ -47,20 +68,37 @@ impl JointTable {
         Ok(JointTable { shape, p })
     }
 
-    /// A table from (x1, x2, y, p) entries; alphabets are sized by the largest
-    /// index seen, and repeated cells add up.
+    /// A table from (x1, x2, y, p) entries; repeated cells add up.
+    ///
+    /// Symbols are relabelled to dense indices `0..k` in increasing order of their
+    /// values (the PID and mutual informations do not depend on the names of the
+    /// outcomes), so a stray symbol such as 100 000 or 2³² cannot size the table.
+    /// Tables of more than [`MAX_CELLS`] cells are refused.
     pub fn from_entries(entries: &[(usize, usize, usize, f64)]) -> Result<Self> {
         if entries.is_empty() {
             return Err(Error::invalid("joint table has no entries"));
         }
-        let shape = [
-            entries.iter().map(|e| e.0).max().unwrap_or(0) + 1,
-            entries.iter().map(|e| e.1).max().unwrap_or(0) + 1,
-            entries.iter().map(|e| e.2).max().unwrap_or(0) + 1,
+        let codes = [
+            dense_codes(entries.iter().map(|e| e.0)),
+            dense_codes(entries.iter().map(|e| e.1)),
+            dense_codes(entries.iter().map(|e| e.2)),
         ];
-        let mut p = vec![0.0; shape.iter().product()];
+        let shape = codes.each_ref().map(Vec::len);
+        let cells = shape
+            .iter()
+            .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+            .filter(|&c| c <= MAX_CELLS)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "joint table of {} × {} × {} outcomes has more than {MAX_CELLS} cells; discretise more coarsely",
+                    shape[0], shape[1], shape[2]
+                ))
+            })?;
+        let index = |axis: usize, v: usize| codes[axis].binary_search(&v).unwrap_or(0);
+        let mut p = vec![0.0; cells];
         for &(a, b, y, v) in entries {
-            p[(a * shape[1] + b) * shape[2] + y] += v;
+            let cell = (index(0, a) * shape[1] + index(1, b)) * shape[2] + index(2, y);
+            p[cell] += v;
         }
         JointTable::new(shape, p)
     }
@@ -183,6 +221,29 @@ mod tests {
         let [i1, i2, i12] = t.mutual_informations();
         assert!(i1.abs() < 1e-15 && i2.abs() < 1e-15);
         assert!((i12 - std::f64::consts::LN_2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn sparse_symbols_are_relabelled_densely() {
+        let huge = 1usize << 32;
+        let t = JointTable::from_entries(&[
+            (0, 100_000, 0, 0.25),
+            (0, 7, huge, 0.25),
+            (huge, 100_000, huge, 0.25),
+            (huge, 7, 0, 0.25),
+        ])
+        .unwrap();
+        assert_eq!(t.shape(), [2, 2, 2]);
+        let [i1, i2, i12] = t.mutual_informations();
+        assert!(i1.abs() < 1e-15 && i2.abs() < 1e-15);
+        assert!((i12 - std::f64::consts::LN_2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn tables_beyond_the_cell_cap_are_refused() {
+        let entries: Vec<_> = (0..5000).map(|i| (i, i, i, 1.0)).collect();
+        let err = JointTable::from_entries(&entries).unwrap_err();
+        assert!(err.to_string().contains("discretise"), "{err}");
     }
 
     #[test]

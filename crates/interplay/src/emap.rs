@@ -36,6 +36,16 @@ impl Default for EmapOptions {
     }
 }
 
+impl EmapOptions {
+    /// Reject settings that cannot run, naming the setting and its range.
+    pub fn validate(&self) -> Result<()> {
+        if let Some(n) = self.subsample {
+            crate::params::at_least("subsample", n, 1)?;
+        }
+        crate::params::at_least("batch_rows", self.batch_rows, 1)
+    }
+}
+
 /// EMAP scores of a two-modality model.
 #[derive(Debug, Clone, Serialize)]
 pub struct EmapResult {
@@ -77,6 +87,7 @@ pub fn emap(
     options: &EmapOptions,
     progress: &dyn Progress,
 ) -> Result<EmapResult> {
+    options.validate()?;
     let n_all = x1.nrows();
     if x2.nrows() != n_all || labels.len() != n_all {
         return Err(Error::invalid(format!(

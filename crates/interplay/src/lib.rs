@@ -23,6 +23,8 @@ pub mod lsmi;
 pub mod metrics;
 pub mod model;
 pub mod nn;
+pub mod output;
+pub mod params;
 pub mod pid;
 pub mod progress;
 pub mod rng;

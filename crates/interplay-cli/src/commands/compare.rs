@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::model_input::ModelInput;
 use super::split_choice::two_modalities;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
 /// Arguments of `interplay compare`.
@@ -50,6 +50,7 @@ pub struct Args {
 
 /// Run `interplay compare`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
     let units: Units = args.units.parse()?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
@@ -142,8 +143,8 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             "of v(M) − v(∅)".into(),
         ],
     ];
-    println!("{}", table(&["score", "value", "meaning"], &rows));
-    println!(
+    say!("{}", table(&["score", "value", "meaning"], &rows));
+    say!(
         "split '{split_name}', {} samples; background {} rows of '{bg_name}'",
         split.len(),
         background.len()
@@ -164,7 +165,8 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             "emap": em,
             "shape": {"performance": sh, "output": sh_out},
         });
-        write_json(out, &v)?;
+        outputs.json(out, &v)?;
     }
+    outputs.commit()?;
     Ok(())
 }

@@ -25,21 +25,26 @@ pub struct Args {
     #[arg(long, value_name = "FORMAT")]
     pub to: Option<Format>,
 
-    /// Check that every label is below this number of classes.
-    #[arg(long, value_name = "C")]
+    /// Check that every label is below this number of classes (2 to 65536).
+    #[arg(long, value_name = "C", value_parser = super::class_count_parser())]
     pub classes: Option<usize>,
 }
 
 /// Run `interplay convert`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
+    let format = interplay::data::write::output_format(&args.output, args.to)?;
+    if format != Format::NpyDir {
+        interplay::output::check_destination(&args.output, "OUT", &[])?;
+    }
+    interplay::output::check_distinct(&[("IN", &args.input), ("OUT", &args.output)])?;
     let dataset = read(&args.input, &args.read.options(args.classes))?;
-    write(&args.output, &dataset, args.to)?;
+    write(&args.output, &dataset, Some(format))?;
     let rows: Vec<String> = dataset
         .split_names()
         .iter()
         .map(|n| format!("{n} {}", dataset.splits[*n].len()))
         .collect();
-    println!(
+    say!(
         "wrote {}: {} modalities, rows: {}",
         args.output.display(),
         dataset.n_modalities(),

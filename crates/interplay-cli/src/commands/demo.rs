@@ -75,7 +75,7 @@ fn lsmi_on_gaussian(args: &Args, bars: &Bars) -> anyhow::Result<()> {
         );
         r
     };
-    println!(
+    say!(
         "LSMI on the Gaussian demo data ({} train / {} val rows, rho {}, sigma {}, {} classes), \
          validation means in {}:",
         family.n_train,
@@ -85,7 +85,7 @@ fn lsmi_on_gaussian(args: &Args, bars: &Bars) -> anyhow::Result<()> {
         family.n_classes,
         u.name()
     );
-    println!(
+    say!(
         "{}",
         table(
             &["", "R", "U1", "U2", "S"],
@@ -97,7 +97,7 @@ fn lsmi_on_gaussian(args: &Args, bars: &Bars) -> anyhow::Result<()> {
             ],
         )
     );
-    println!(
+    say!(
         "The exact row applies the same decomposition to the true densities of the same rows; \
          per-sample values: `interplay lsmi --per-sample`.\n"
     );
@@ -156,11 +156,11 @@ fn intershap_on_hdxor(args: &Args, bars: &Bars) -> anyhow::Result<()> {
             paper.to_string(),
         ]);
     }
-    println!(
+    say!(
         "InterSHAP of early-fusion networks trained on HD-XOR (2 modalities), test split, \
          background 100 rows, exact masking mean:"
     );
-    println!(
+    say!(
         "{}",
         table(
             &[

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::model_input::ModelInput;
 use super::split_choice::two_modalities;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
 /// Arguments of `interplay emap`.
@@ -29,6 +29,7 @@ pub struct Args {
 
 /// Run `interplay emap`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let [x1, x2] = two_modalities(split, "EMAP")?;
@@ -57,17 +58,19 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             format!("{:.4}", r.macro_f1_gap),
         ],
     ];
-    println!("{}", table(&["", "accuracy", "macro-F1"], &rows));
-    println!(
+    say!("{}", table(&["", "accuracy", "macro-F1"], &rows));
+    say!(
         "{} samples of split '{split_name}', {} projected",
-        r.n_samples, r.projected_scores
+        r.n_samples,
+        r.projected_scores
     );
     if let Some(out) = &args.json {
         let mut v = serde_json::to_value(&r)?;
         v["method"] = json!("emap");
         v["units"] = json!("fraction");
         v["split"] = json!(split_name);
-        write_json(out, &v)?;
+        outputs.json(out, &v)?;
     }
+    outputs.commit()?;
     Ok(())
 }

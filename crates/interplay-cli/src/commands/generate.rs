@@ -7,7 +7,7 @@ use interplay::data::Dataset;
 use interplay::synth::{gaussian, hdxor, pid_discrete};
 
 use crate::commands::UsageError;
-use crate::output::table;
+use crate::output::{table, Outputs};
 
 /// Arguments of `interplay generate`.
 #[derive(Debug, clap::Args)]
@@ -53,6 +53,7 @@ struct OutputArgs {
 
 /// Flags of `generate gaussian`.
 #[derive(Debug, clap::Args)]
+#[command(allow_negative_numbers = true)]
 struct GaussianArgs {
     /// Samples in the train split.
     #[arg(long, default_value_t = 1600)]
@@ -151,12 +152,15 @@ fn run_gaussian(a: GaussianArgs, ctx: crate::Context) -> anyhow::Result<()> {
         n_classes: a.classes,
     };
     let data = gaussian::generate(&config, a.out.seed)?;
-    write(&data, output, &a.out, ctx)?;
+    write_one(&data, output, &a.out, ctx)?;
     let oracle = config.oracle()?.mean(data.split("train")?)?;
-    println!("{}", summary(&data));
-    println!(
+    say!("{}", summary(&data));
+    say!(
         "oracle means on train (nats): I(X1;Y) {:.4}  I(X2;Y) {:.4}  I(X1,X2;Y) {:.4}  H(X1) {:.4}",
-        oracle.i1, oracle.i2, oracle.i12, oracle.h1
+        oracle.i1,
+        oracle.i2,
+        oracle.i12,
+        oracle.h1
     );
     Ok(())
 }
@@ -178,15 +182,15 @@ fn run_hdxor(a: HdXorArgs, ctx: crate::Context) -> anyhow::Result<()> {
         val_fraction: a.val_fraction,
     };
     let data = hdxor::generate(&config, a.out.seed)?;
-    write(&data.dataset, output, &a.out, ctx)?;
-    println!("{}", summary(&data.dataset));
+    write_one(&data.dataset, output, &a.out, ctx)?;
+    say!("{}", summary(&data.dataset));
     let carriers: Vec<String> = data
         .bit_carriers
         .iter()
         .enumerate()
         .map(|(i, bits)| format!("modality {}: {:?}", i + 1, bits))
         .collect();
-    println!(
+    say!(
         "setting {setting}; label = 1 iff exactly one bit is set; bits carried by {}",
         carriers.join(", ")
     );
@@ -203,7 +207,7 @@ fn run_pid_discrete(a: PidDiscreteArgs, ctx: crate::Context) -> anyhow::Result<(
                 row
             })
             .collect();
-        println!(
+        say!(
             "{}",
             table(&["name", "definition", "R", "U1", "U2", "S (bits)"], &rows)
         );
@@ -212,47 +216,98 @@ fn run_pid_discrete(a: PidDiscreteArgs, ctx: crate::Context) -> anyhow::Result<(
     if a.out.output.is_none() && a.table_csv.is_none() {
         return Err(UsageError("give -o FILE for samples and/or --table-csv FILE".into()).into());
     }
+    let mut outputs = Outputs::plan(&[("--table-csv", a.table_csv.as_deref(), &["csv"])])?;
+    if let Some(output) = &a.out.output {
+        check_output(output, &a.out)?;
+        if let Some(table) = &a.table_csv {
+            interplay::output::check_distinct(&[("-o", output), ("--table-csv", table)])?;
+        }
+    }
     let case = pid_discrete::canonical_case(&a.dist)?;
     let joint = case.table();
     if let Some(path) = &a.table_csv {
-        std::fs::write(path, pid_discrete::table_to_csv(&joint))
-            .map_err(|e| interplay::Error::io(path, e))
-            .with_context(|| format!("writing {}", path.display()))?;
-        if !ctx.quiet {
-            eprintln!("wrote the joint table to {}", path.display());
-        }
+        let csv = pid_discrete::table_to_csv(&joint);
+        outputs.staging().write_bytes(path, csv.as_bytes())?;
     }
+    let mut sampled = None;
     if let Some(output) = &a.out.output {
         let data = pid_discrete::sample_dataset(&joint, a.n_train, a.n_val, a.n_test, a.out.seed)?;
-        write(&data, output, &a.out, ctx)?;
-        println!("{}", summary(&data));
+        write(&data, output, &a.out, &mut outputs)?;
+        sampled = Some(data);
+    }
+    outputs.commit()?;
+    if !ctx.quiet {
+        if let Some(path) = &a.table_csv {
+            eprintln!("wrote the joint table to {}", path.display());
+        }
+        if let Some(path) = &a.out.output {
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    if let Some(data) = &sampled {
+        say!("{}", summary(data));
     }
     let [i1, i2, i12] = joint
         .mutual_informations()
         .map(|v| v / std::f64::consts::LN_2);
     let [r, u1, u2, s] = case.broja_bits;
-    println!(
+    say!(
         "{}: {}; exact I(X1;Y) {i1:.6}, I(X2;Y) {i2:.6}, I(X1,X2;Y) {i12:.6}; BROJA R {r:.6}, U1 {u1:.6}, U2 {u2:.6}, S {s:.6} (bits)",
         case.name, case.description
     );
     Ok(())
 }
 
-/// The output path, which every family except a table-only pid-discrete needs.
+/// The output path, which every family except a table-only pid-discrete needs,
+/// checked before anything is generated.
 fn required_output(out: &OutputArgs) -> anyhow::Result<&Path> {
-    out.output
+    let path = out
+        .output
         .as_deref()
-        .ok_or_else(|| UsageError("give the output file with -o FILE".into()).into())
+        .ok_or_else(|| UsageError("give the output file with -o FILE".into()))?;
+    check_output(path, out)?;
+    Ok(path)
 }
 
-/// Write the dataset in the requested (or extension-implied) format.
-fn write(data: &Dataset, path: &Path, out: &OutputArgs, ctx: crate::Context) -> anyhow::Result<()> {
-    let format = match &out.format {
+/// The requested (or extension-implied) output format.
+fn format_of(out: &OutputArgs) -> anyhow::Result<Option<interplay::data::Format>> {
+    Ok(match &out.format {
         Some(f) => Some(f.parse::<interplay::data::Format>()?),
         None => None,
-    };
-    interplay::data::write(path, data, format)
+    })
+}
+
+/// Refuse a destination that cannot be written before any work is done.
+fn check_output(path: &Path, out: &OutputArgs) -> anyhow::Result<()> {
+    let format = interplay::data::write::output_format(path, format_of(out)?)?;
+    if format != interplay::data::Format::NpyDir {
+        interplay::output::check_destination(path, "-o", &[])?;
+    }
+    Ok(())
+}
+
+/// Stage the dataset in the requested (or extension-implied) format.
+fn write(
+    data: &Dataset,
+    path: &Path,
+    out: &OutputArgs,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    interplay::data::write::stage(outputs.staging(), path, data, format_of(out)?)
         .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Stage one dataset, commit, and say where it went.
+fn write_one(
+    data: &Dataset,
+    path: &Path,
+    out: &OutputArgs,
+    ctx: crate::Context,
+) -> anyhow::Result<()> {
+    let mut outputs = Outputs::default();
+    write(data, path, out, &mut outputs)?;
+    outputs.commit()?;
     if !ctx.quiet {
         eprintln!("wrote {}", path.display());
     }

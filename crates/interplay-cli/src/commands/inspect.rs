@@ -6,7 +6,7 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 
 use super::data_args::ReadArgs;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 
 /// Arguments of `interplay inspect`.
 #[derive(Debug, clap::Args)]
@@ -18,8 +18,8 @@ pub struct Args {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// Check that every label is below this number of classes.
-    #[arg(long, value_name = "C")]
+    /// Check that every label is below this number of classes (2 to 65536).
+    #[arg(long, value_name = "C", value_parser = super::class_count_parser())]
     pub classes: Option<usize>,
 
     /// Also write the description as JSON to this file.
@@ -29,13 +29,15 @@ pub struct Args {
 
 /// Run `interplay inspect`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
     let (dataset, info) = read_with_info(&args.file, &args.read.options(args.classes))?;
     // A class count given on the command line also lists classes no row has.
     let n_classes = args.classes.or(dataset.n_classes());
-    println!("{}", describe(&args.file, &dataset, &info, n_classes));
+    say!("{}", describe(&args.file, &dataset, &info, n_classes));
     if let Some(out) = &args.json {
-        write_json(out, &to_json(&args.file, &dataset, &info, n_classes))?;
+        outputs.json(out, &to_json(&args.file, &dataset, &info, n_classes))?;
     }
+    outputs.commit()?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::UsageError;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
 /// Arguments of `interplay intershap`.
@@ -111,6 +111,14 @@ fn config(args: &Args) -> anyhow::Result<(InterShapConfig, LoadOptions)> {
 
 /// Run `interplay intershap`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[
+        ("--json", args.json.as_deref(), &["json"]),
+        (
+            "--per-sample",
+            args.per_sample.as_deref(),
+            &super::intershap_per_sample::FORMATS,
+        ),
+    ])?;
     let (config, load_options) = config(&args)?;
     let data = read(&args.data, &ReadOptions::default())?;
     let inputs = data.split(&args.split)?;
@@ -135,17 +143,17 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let seconds = start.elapsed().as_secs_f64();
     print_result(&result, &args.split, &bg_name, seconds);
     if let Some(path) = &args.json {
-        write_json(path, &to_json(&result, &bg_name, seconds))?;
+        outputs.json(path, &to_json(&result, &bg_name, seconds))?;
     }
     if let Some(path) = &args.per_sample {
-        super::intershap_per_sample::write(path, &result)?;
+        super::intershap_per_sample::write(outputs.staging(), path, &result)?;
     }
-    Ok(())
+    outputs.commit()
 }
 
 fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
     let m = &result.masking;
-    println!(
+    say!(
         "InterSHAP on split '{split}': {} samples, {} modalities, background {} rows of '{bg}' ({}, {} rows per value), {} space, {} Shapley, {:.2} s",
         result.n_samples(),
         result.n_modalities,
@@ -157,8 +165,8 @@ fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
         seconds
     );
     for e in &result.explanations {
-        println!();
-        println!(
+        say!("");
+        say!(
             "output {}: global InterSHAP {:.2} %  (local mean {:.2} % ± {:.2})  base value {:.4}",
             e.output,
             e.global_percent(),
@@ -181,7 +189,7 @@ fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
         let mut header = vec!["".to_string(), "mean φ".to_string()];
         header.extend((1..=result.n_modalities).map(|j| format!("Φ·{j}")));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
-        println!("{}", table(&header, &rows));
+        say!("{}", table(&header, &rows));
         let pairs: Vec<Vec<String>> = e
             .pairs
             .iter()
@@ -193,7 +201,7 @@ fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
                 ]
             })
             .collect();
-        println!("{}", table(&["pair", "interaction", "share"], &pairs));
+        say!("{}", table(&["pair", "interaction", "share"], &pairs));
     }
 }
 

@@ -1,31 +1,28 @@
 //! The per-sample file of `interplay intershap --per-sample`: local score, φ and Φ of
 //! every explained sample, as CSV (one row per output and sample) or .npz arrays.
 
-use anyhow::Context as _;
 use interplay::data::npz;
 use interplay::data::{DType, RawTensor};
 use interplay::intershap::InterShapResult;
+use interplay::output::{extension, Staging};
+use interplay::Result;
+use std::fs::File;
+use std::io::Write as _;
 use std::path::Path;
 
-/// Write `result`'s per-sample quantities to `path`; the extension picks the format.
-pub fn write(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("csv") => write_csv(path, result),
-        Some("npz") => write_npz(path, result),
-        _ => Err(super::UsageError(format!(
-            "--per-sample file must end in .csv or .npz: {}",
-            path.display()
-        ))
-        .into()),
-    }
-    .with_context(|| format!("writing {}", path.display()))
+/// Extensions `--per-sample` writes.
+pub const FORMATS: [&str; 2] = ["csv", "npz"];
+
+/// Stage `result`'s per-sample quantities for `path`; the extension (checked
+/// against [`FORMATS`] when the run was planned) picks the format.
+pub fn write(staging: &mut Staging, path: &Path, result: &InterShapResult) -> Result<()> {
+    staging.write(path, |file| match extension(path).as_deref() {
+        Some("npz") => write_npz(file, path, result),
+        _ => write_csv(file, path, result),
+    })
 }
 
-fn write_csv(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
+fn write_csv(file: &mut File, path: &Path, result: &InterShapResult) -> Result<()> {
     let m = result.n_modalities;
     let mut header = vec![
         "sample".to_string(),
@@ -58,16 +55,16 @@ fn write_csv(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
             text.push('\n');
         }
     }
-    std::fs::write(path, text).map_err(|e| interplay::Error::io(path, e))?;
-    Ok(())
+    file.write_all(text.as_bytes())
+        .map_err(|e| interplay::Error::io(path, e))
 }
 
-fn f64_tensor(shape: Vec<usize>, values: impl Iterator<Item = f64>) -> anyhow::Result<RawTensor> {
+fn f64_tensor(shape: Vec<usize>, values: impl Iterator<Item = f64>) -> Result<RawTensor> {
     let bytes: Vec<u8> = values.flat_map(f64::to_le_bytes).collect();
-    RawTensor::new(DType::F64, shape, bytes).map_err(|e| anyhow::anyhow!(e))
+    RawTensor::new(DType::F64, shape, bytes).map_err(interplay::Error::invalid)
 }
 
-fn write_npz(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
+fn write_npz(file: &mut File, path: &Path, result: &InterShapResult) -> Result<()> {
     let (n, m) = (result.n_samples(), result.n_modalities);
     let outs = &result.explanations;
     let o = outs.len();
@@ -107,7 +104,5 @@ fn write_npz(path: &Path, result: &InterShapResult) -> anyhow::Result<()> {
             )?,
         ),
     ];
-    let file = std::fs::File::create(path).map_err(|e| interplay::Error::io(path, e))?;
-    npz::write_to(std::io::BufWriter::new(file), path, &tensors)?;
-    Ok(())
+    npz::write_to(file, path, &tensors)
 }

@@ -3,7 +3,7 @@
 
 use super::data_args::DataArgs;
 use super::UsageError;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 use crate::progress::Bars;
 use anyhow::Context as _;
 use interplay::data::{Dataset, Split};
@@ -12,8 +12,10 @@ use interplay::lsmi::{
     estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
 };
 use interplay::nn::ClassifierTraining;
+use interplay::Result;
 use interplay::Units;
 use serde_json::{json, Value};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -51,6 +53,7 @@ pub enum KnifeInitChoice {
 
 /// Arguments of `interplay lsmi`.
 #[derive(Debug, clap::Args)]
+#[command(allow_negative_numbers = true)]
 pub struct Args {
     /// The labelled data: train (and val) splits of two or more modalities.
     #[command(flatten)]
@@ -244,6 +247,9 @@ fn result_json(r: &LsmiResult, args: &Args, split: &str, seconds: f64) -> Value 
     Value::Object(top)
 }
 
+/// Extensions `--per-sample` writes.
+const PER_SAMPLE_FORMATS: [&str; 3] = ["csv", "npz", "parquet"];
+
 const PER_SAMPLE_COLUMNS: [&str; 9] = ["r", "u1", "u2", "s", "i1", "i2", "i12", "h1", "h2"];
 
 fn per_sample_values(p: &PairEstimate, row: usize, u: Units) -> [f64; 9] {
@@ -262,16 +268,16 @@ fn per_sample_values(p: &PairEstimate, row: usize, u: Units) -> [f64; 9] {
     .map(|v| u.from_nats(v))
 }
 
-fn write_per_sample_csv(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
-    let file = std::fs::File::create(path).map_err(|e| interplay::Error::io(path, e))?;
+fn write_per_sample_csv(file: &mut File, path: &Path, r: &LsmiResult, u: Units) -> Result<()> {
     let mut w = std::io::BufWriter::new(file);
+    let io = |e| interplay::Error::io(path, e);
     let multi = r.pairs.len() > 1;
     let mut header = vec!["index"];
     if multi {
         header.extend(["modality_a", "modality_b"]);
     }
     header.extend(PER_SAMPLE_COLUMNS);
-    writeln!(w, "{}", header.join(","))?;
+    writeln!(w, "{}", header.join(",")).map_err(io)?;
     for p in &r.pairs {
         for row in 0..r.n {
             let mut line = row.to_string();
@@ -281,15 +287,23 @@ fn write_per_sample_csv(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result
             for v in per_sample_values(p, row, u) {
                 line.push_str(&format!(",{v}"));
             }
-            writeln!(w, "{line}")?;
+            writeln!(w, "{line}").map_err(io)?;
         }
     }
-    w.flush().map_err(|e| interplay::Error::io(path, e))?;
-    Ok(())
+    w.flush().map_err(io)
 }
 
 /// Run `interplay lsmi`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[
+        ("--json", args.json.as_deref(), &["json"]),
+        (
+            "--per-sample",
+            args.per_sample.as_deref(),
+            &PER_SAMPLE_FORMATS,
+        ),
+    ])?;
+    args.config().validate()?;
     let start = Instant::now();
     let data = args
         .data
@@ -309,21 +323,20 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         },
         u.name()
     );
-    println!("{title}\n{}", report(&result, u));
+    say!("{title}\n{}", report(&result, u));
     if let Some(path) = &args.per_sample {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("npz") => write_per_sample_npz(path, &result, u)?,
-            Some("parquet") => write_per_sample_parquet(path, &result, u)?,
-            _ => write_per_sample_csv(path, &result, u)?,
-        }
+        outputs.staging().write(path, |file| {
+            match interplay::output::extension(path).as_deref() {
+                Some("npz") => write_per_sample_npz(file, path, &result, u),
+                Some("parquet") => write_per_sample_parquet(file, path, &result, u),
+                _ => write_per_sample_csv(file, path, &result, u),
+            }
+        })?;
     }
     if let Some(path) = &args.json {
-        write_json(path, &result_json(&result, &args, &split, seconds))?;
+        outputs.json(path, &result_json(&result, &args, &split, seconds))?;
     }
-    Ok(())
+    outputs.commit()
 }
 
 /// The readable result: adjusted and raw means per pair, then each pair's shift,
@@ -362,8 +375,8 @@ pub fn report(result: &LsmiResult, u: Units) -> String {
 }
 
 /// One Parquet table, one row per (pair, sample), with the same columns as the CSV.
-fn write_per_sample_parquet(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
-    use interplay::data::parquet::{write_table, Column};
+fn write_per_sample_parquet(file: &mut File, path: &Path, r: &LsmiResult, u: Units) -> Result<()> {
+    use interplay::data::parquet::{write_table_to, Column};
     let rows = r.pairs.len() * r.n;
     let index: Vec<i64> = (0..rows).map(|k| (k % r.n) as i64).collect();
     let pair_a: Vec<i64> = r
@@ -395,14 +408,13 @@ fn write_per_sample_parquet(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Re
             .zip(&values)
             .map(|(name, v)| (*name, Column::Float64(v))),
     );
-    write_table(path, &columns)?;
-    Ok(())
+    write_table_to(file, path, &columns)
 }
 
-fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
+fn write_per_sample_npz(file: &mut File, path: &Path, r: &LsmiResult, u: Units) -> Result<()> {
     use interplay::data::{DType, RawTensor};
     let tensor = |dtype: DType, bytes: Vec<u8>| {
-        RawTensor::new(dtype, vec![r.n], bytes).map_err(|e| anyhow::anyhow!(e))
+        RawTensor::new(dtype, vec![r.n], bytes).map_err(interplay::Error::invalid)
     };
     let index = (0..r.n as i64).flat_map(i64::to_le_bytes).collect();
     let mut arrays = vec![("index".to_string(), tensor(DType::I64, index)?)];
@@ -420,7 +432,5 @@ fn write_per_sample_npz(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result
             arrays.push((key, tensor(DType::F64, bytes)?));
         }
     }
-    let file = std::fs::File::create(path).map_err(|e| interplay::Error::io(path, e))?;
-    interplay::data::npz::write_to(std::io::BufWriter::new(file), path, &arrays)?;
-    Ok(())
+    interplay::data::npz::write_to(file, path, &arrays)
 }

@@ -21,3 +21,10 @@ pub mod train;
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// `--classes C`: a class count from 2 to [`interplay::params::MAX_CLASSES`], so a
+/// typo cannot size a per-class table.
+pub fn class_count_parser() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::<usize>::new()
+        .range(2..=interplay::params::MAX_CLASSES as u64)
+}

@@ -14,7 +14,7 @@ use super::data_args::{DataArgs, ReadArgs};
 use super::model_input::load_model;
 use super::split_choice::{pick_split, two_modalities};
 use super::UsageError;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 
 /// Arguments of `interplay pid`.
 #[derive(Debug, clap::Args)]
@@ -65,6 +65,7 @@ pub struct Args {
 
 /// Run `interplay pid`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
     let units: Units = args.units.parse()?;
     let solver = match args.solver.to_ascii_lowercase().as_str() {
         "newton" => BrojaSolver::Newton,
@@ -96,8 +97,9 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     };
     print_result(&result);
     if let Some(out) = &args.json {
-        write_json(out, &to_json(&result, source))?;
+        outputs.json(out, &to_json(&result, source))?;
     }
+    outputs.commit()?;
     Ok(())
 }
 
@@ -196,9 +198,12 @@ fn print_result(r: &PidResult) {
         row("I(X2;Y)", r.mi_x2_y),
         row("I(X1,X2;Y)", r.mi_x1x2_y),
     ];
-    println!("{}", table(&["quantity", "value", "unit"], &rows));
-    println!(
+    say!("{}", table(&["quantity", "value", "unit"], &rows));
+    say!(
         "solver {:?}, status {:?}, duality gap {:.2e} {u}, {} iterations",
-        r.solver, r.status, r.duality_gap, r.iterations
+        r.solver,
+        r.status,
+        r.duality_gap,
+        r.iterations
     );
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::model_input::ModelInput;
 use super::split_choice::pick_split;
 use super::UsageError;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 
 /// Arguments of `interplay shape`.
 #[derive(Debug, clap::Args)]
@@ -33,6 +33,8 @@ pub struct Args {
 
 /// Run `interplay shape`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
+    let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
+    interplay::params::at_least("background", args.background, 1)?;
     let metric = match args.metric.to_ascii_lowercase().as_str() {
         "macro-f1" | "macro_f1" | "f1" => ShapeMetric::MacroF1,
         "accuracy" | "acc" => ShapeMetric::Accuracy,
@@ -55,7 +57,7 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         pick_split(&dataset, None)?
     };
     let bg_split = dataset.split(&bg_name)?;
-    let idx = draw_background(bg_split.len(), args.background.max(1), args.seed);
+    let idx = draw_background(bg_split.len(), args.background, args.seed);
     let background = bg_split.select(&idx);
     let out = shape_output(model.as_ref(), &views, &background.views())?;
 
@@ -68,8 +70,8 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         "cross-modal SHAPE".into(),
         format!("{:.4}", perf.cross_modal),
     ]);
-    println!("{}", table(&["coalition", &format!("{metric:?}")], &rows));
-    println!(
+    say!("{}", table(&["coalition", &format!("{metric:?}")], &rows));
+    say!(
         "model-output variant ({} background rows from '{bg_name}'): cross-modal {:.4} of total effect {:.4} (share {:.1}%)",
         out.background_size,
         out.cross_modal,
@@ -85,7 +87,8 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
             "output": out,
             "background_split": bg_name,
         });
-        write_json(path, &v)?;
+        outputs.json(path, &v)?;
     }
+    outputs.commit()?;
     Ok(())
 }

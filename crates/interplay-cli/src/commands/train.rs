@@ -2,16 +2,17 @@
 //! and save it as a self-describing .safetensors model.
 
 use interplay::data::{read, ReadOptions};
-use interplay::model::fusion::{save_fusion, train_fusion, Fusion, FusionTraining};
+use interplay::model::fusion::{fusion_bytes, train_fusion, Fusion, FusionTraining};
 use serde_json::json;
 use std::path::PathBuf;
 
 use super::UsageError;
-use crate::output::{table, write_json};
+use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
 /// Arguments of `interplay train`.
 #[derive(Debug, clap::Args)]
+#[command(allow_negative_numbers = true)]
 pub struct Args {
     /// Data file with `train` and `val` splits and labels.
     #[arg(long)]
@@ -51,20 +52,10 @@ pub struct Args {
 /// Run `interplay train`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let fusion = Fusion::parse(&args.fusion)?;
-    if args.output.extension().and_then(|e| e.to_str()) != Some("safetensors") {
-        return Err(UsageError(format!(
-            "the model file must end in .safetensors: {}",
-            args.output.display()
-        ))
-        .into());
-    }
-    let data = read(&args.data, &ReadOptions::default())?;
-    let train = data.split(&args.train_split)?;
-    let val = data.split(&args.val_split)?;
-    let n_classes = data
-        .n_classes()
-        .ok_or_else(|| UsageError("training needs labelled data".into()))?
-        .max(2);
+    let mut outputs = Outputs::plan(&[
+        ("-o", Some(args.output.as_path()), &["safetensors"]),
+        ("--json", args.json.as_deref(), &["json"]),
+    ])?;
     let config = FusionTraining {
         epochs: args.epochs,
         batch_size: args.batch_size,
@@ -73,6 +64,14 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         seed: args.seed,
         ..FusionTraining::default()
     };
+    config.validate()?;
+    let data = read(&args.data, &ReadOptions::default())?;
+    let train = data.split(&args.train_split)?;
+    let val = data.split(&args.val_split)?;
+    let n_classes = data
+        .n_classes()
+        .ok_or_else(|| UsageError("training needs labelled data".into()))?
+        .max(2);
     let start = std::time::Instant::now();
     let (net, report) = train_fusion(
         fusion,
@@ -84,9 +83,8 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     )?;
     let seconds = start.elapsed().as_secs_f64();
     let training = serde_json::to_string(&config)?;
-    save_fusion(
+    let model_bytes = fusion_bytes(
         &net,
-        &args.output,
         &[
             ("training".into(), training),
             ("best_epoch".into(), report.best_epoch.to_string()),
@@ -94,6 +92,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             ("val_macro_f1".into(), report.val_macro_f1.to_string()),
         ],
     )?;
+    outputs.staging().write_bytes(&args.output, &model_bytes)?;
     let rows = vec![vec![
         fusion.name().to_string(),
         net.n_params().to_string(),
@@ -105,7 +104,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             report.train_loss.last().copied().unwrap_or(f64::NAN)
         ),
     ]];
-    println!(
+    say!(
         "{}",
         table(
             &[
@@ -119,9 +118,8 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             &rows
         )
     );
-    println!("saved {} ({seconds:.1} s)", args.output.display());
     if let Some(path) = &args.json {
-        write_json(
+        outputs.json(
             path,
             &json!({
                 "method": "train",
@@ -136,5 +134,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             }),
         )?;
     }
+    outputs.commit()?;
+    say!("saved {} ({seconds:.1} s)", args.output.display());
     Ok(())
 }

@@ -92,16 +92,23 @@ pub fn read(path: &Path, spec: &CsvSpec) -> Result<Vec<(String, RawTensor)>> {
         .map(str::to_string)
         .collect();
     let column = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| {
-            Error::format(
+        let mut found = header.iter().enumerate().filter(|(_, h)| *h == name);
+        match (found.next(), found.next()) {
+            (Some((i, _)), None) => Ok(i),
+            (Some(_), Some(_)) => Err(Error::format(
+                path,
+                format!("the header names column '{name}' more than once; rename one"),
+            )),
+            _ => Err(Error::format(
                 path,
                 format!("no column '{name}' (columns: {})", header.join(", ")),
-            )
-        })
+            )),
+        }
     };
     let groups = modality_columns(path, spec, &column)?;
     let label_col = spec.label.as_deref().map(column).transpose()?;
     let split_col = spec.split_column.as_deref().map(column).transpose()?;
+    check_roles_disjoint(path, &header, &groups, label_col, split_col)?;
     let default_split = spec
         .default_split
         .clone()
@@ -217,6 +224,38 @@ fn modality_columns(
         )));
     }
     Ok(by_number.into_values().collect())
+}
+
+/// Every column plays one role: a column in two modalities (or twice in one), or
+/// the label or split column inside a modality, would silently leak or duplicate
+/// information, so it is refused.
+fn check_roles_disjoint(
+    path: &Path,
+    header: &[String],
+    groups: &[Vec<usize>],
+    label: Option<usize>,
+    split: Option<usize>,
+) -> Result<()> {
+    let mut role: BTreeMap<usize, String> = BTreeMap::new();
+    let named = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(k, cols)| {
+            cols.iter()
+                .map(move |&c| (c, format!("modality {}", k + 1)))
+        })
+        .chain(label.map(|c| (c, "the label".to_string())))
+        .chain(split.map(|c| (c, "the split column".to_string())));
+    for (c, what) in named {
+        if let Some(before) = role.insert(c, what.clone()) {
+            let name = header.get(c).map_or("?", String::as_str);
+            return Err(Error::invalid(format!(
+                "{}: column '{name}' is used twice (by {before} and by {what}); each column may play one role",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn csv_error(path: &Path, e: ::csv::Error) -> Error {

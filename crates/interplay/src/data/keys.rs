@@ -187,6 +187,12 @@ pub fn assemble(
             })
     };
 
+    let label_rows: usize = tensors
+        .iter()
+        .filter(|(key, _)| matches!(role_of(key), KeyRole::Targets { .. }))
+        .map(|(_, t)| t.numel())
+        .sum();
+    let class_limit = validate::class_limit(label_rows);
     let mut infos = Vec::with_capacity(tensors.len());
     let mut features: BTreeMap<String, Vec<Option<Array2<f32>>>> = modalities
         .keys()
@@ -213,7 +219,10 @@ pub fn assemble(
                 }
             }
             KeyRole::Targets { split } => {
-                labels.insert(split, validate::labels(path, &key, &tensor, n_classes)?);
+                labels.insert(
+                    split,
+                    validate::labels(path, &key, &tensor, n_classes, class_limit)?,
+                );
             }
             KeyRole::Extra { split, name } => {
                 let matrix = validate::feature_matrix(path, &key, &tensor)?;

@@ -9,7 +9,6 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 
-use super::write::{persist, temp_file};
 use crate::{Error, Result};
 
 /// One column of a [`write_table`] table.
@@ -33,6 +32,17 @@ impl Column<'_> {
 /// Write named columns of equal length to `path` as one Parquet row group
 /// (uncompressed, required fields). The file appears only once it is complete.
 pub fn write_table(path: &Path, columns: &[(&str, Column<'_>)]) -> Result<()> {
+    let mut staging = crate::output::Staging::new();
+    staging.write(path, |file| write_table_to(file, path, columns))?;
+    staging.commit()
+}
+
+/// Write the table into `sink`; `path` names the destination in errors.
+pub fn write_table_to<W: std::io::Write + Send>(
+    sink: W,
+    path: &Path,
+    columns: &[(&str, Column<'_>)],
+) -> Result<()> {
     let rows = columns.first().map_or(0, |(_, c)| c.len());
     if let Some((name, c)) = columns.iter().find(|(_, c)| c.len() != rows) {
         return Err(Error::invalid(format!(
@@ -59,15 +69,9 @@ pub fn write_table(path: &Path, columns: &[(&str, Column<'_>)]) -> Result<()> {
         .with_fields(fields)
         .build()
         .map_err(fail)?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = temp_file(parent)?;
     {
         let props = Arc::new(WriterProperties::builder().build());
-        let mut writer =
-            SerializedFileWriter::new(tmp.as_file_mut(), Arc::new(schema), props).map_err(fail)?;
+        let mut writer = SerializedFileWriter::new(sink, Arc::new(schema), props).map_err(fail)?;
         let mut group = writer.next_row_group().map_err(fail)?;
         for (_, column) in columns {
             let mut out = group
@@ -84,7 +88,7 @@ pub fn write_table(path: &Path, columns: &[(&str, Column<'_>)]) -> Result<()> {
         group.close().map_err(fail)?;
         writer.close().map_err(fail)?;
     }
-    persist(tmp, path)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -51,13 +51,47 @@ pub fn check_finite(path: &Path, key: &str, values: &[f32], cols: usize) -> Resu
     ))
 }
 
+/// Fewest classes always accepted, however few rows are labelled.
+pub const MIN_CLASS_LIMIT: usize = 1024;
+
+/// The most classes `rows` labelled rows may declare: a class id far beyond the
+/// number of rows is a corrupt or mis-encoded label, and the class count sizes the
+/// classifiers' output layers and the per-class tables, so it must not come from a
+/// single stray value.
+pub fn class_limit(rows: usize) -> usize {
+    rows.max(MIN_CLASS_LIMIT)
+}
+
+/// One class id from a number, or why it is not one (`limit` from [`class_limit`]).
+/// Used by every reader and by the Python bindings, so the rule is the same
+/// everywhere.
+pub fn class_id(v: f64, limit: usize) -> std::result::Result<usize, String> {
+    if !v.is_finite() {
+        return Err(format!("is {v}"));
+    }
+    if v.fract() != 0.0 {
+        return Err(format!("is {v}, not an integer class id"));
+    }
+    if v < 0.0 {
+        return Err(format!("is {v}; class ids must be 0 or more"));
+    }
+    if v >= limit as f64 {
+        return Err(format!(
+            "is {v}, far beyond the number of labelled rows (class ids must be below {limit}); relabel the classes as 0..C-1"
+        ));
+    }
+    Ok(v as usize)
+}
+
 /// Class labels from an `[N]` or `[N, 1]` array of integers, or of floats that are
-/// whole numbers. Labels must be ≥ 0 and, when `n_classes` is given, below it.
+/// whole numbers. Labels must be ≥ 0, below `limit` (see [`class_limit`]) and,
+/// when `n_classes` is given, below it.
 pub fn labels(
     path: &Path,
     key: &str,
     tensor: &RawTensor,
     n_classes: Option<usize>,
+    limit: usize,
 ) -> Result<Vec<usize>> {
     let shape = &tensor.shape;
     let column = shape.len() == 1 || (shape.len() == 2 && shape[1] == 1);
@@ -81,27 +115,19 @@ pub fn labels(
     };
     let mut out = Vec::with_capacity(tensor.numel());
     for (row, v) in tensor.to_f64_vec().into_iter().enumerate() {
-        if !v.is_finite() {
-            return fail(row, format!("is {v}"));
-        }
-        if v.fract() != 0.0 {
-            return fail(row, format!("is {v}, not an integer class id"));
-        }
-        if v < 0.0 {
-            return fail(row, format!("is {v}; class ids must be 0 or more"));
-        }
+        let id = match class_id(v, limit) {
+            Ok(id) => id,
+            Err(msg) => return fail(row, msg),
+        };
         if let Some(c) = n_classes {
-            if v >= c as f64 {
+            if id >= c {
                 return fail(
                     row,
                     format!("is {v}, not below the number of classes ({c})"),
                 );
             }
         }
-        if v > u32::MAX as f64 {
-            return fail(row, format!("is {v}, too large for a class id"));
-        }
-        out.push(v as usize);
+        out.push(id);
     }
     Ok(out)
 }

@@ -1,17 +1,27 @@
 //! Writing a [`Dataset`] as `.npz`, `.safetensors` or a directory of `.npy` files,
 //! with the key layout of the readers so that files round-trip and open in numpy
-//! and torch. Output appears atomically: it is written to a temporary file in the
-//! same directory and renamed, so a failure leaves nothing behind.
+//! and torch. Output appears atomically through [`Staging`]: it is written to a
+//! temporary file (or folder) beside the destination and renamed, so a failure
+//! leaves nothing behind.
 
 use std::path::Path;
 
 use super::format::Format;
 use super::keys;
 use super::{npy_dir, npz, safetensors, Dataset};
+use crate::output::Staging;
 use crate::{Error, Result};
 
 /// Write `dataset` to `path` in `format` (from the extension when `None`).
 pub fn write(path: &Path, dataset: &Dataset, format: Option<Format>) -> Result<()> {
+    let mut staging = Staging::new();
+    stage(&mut staging, path, dataset, format)?;
+    staging.commit()
+}
+
+/// The format `path` will be written in, checked to be writable, so a command can
+/// refuse a bad destination before it does any work.
+pub fn output_format(path: &Path, format: Option<Format>) -> Result<Format> {
     let format = match format {
         Some(f) => f,
         None => Format::from_path(path).ok_or_else(|| {
@@ -27,55 +37,7 @@ pub fn write(path: &Path, dataset: &Dataset, format: Option<Format>) -> Result<(
             path.display()
         )));
     }
-    let tensors = keys::to_tensors(dataset)?;
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    match format {
-        Format::Npz => {
-            let mut tmp = temp_file(parent)?;
-            npz::write_to(tmp.as_file_mut(), path, &tensors)?;
-            persist(tmp, path)
-        }
-        Format::Safetensors => {
-            let bytes = safetensors::encode(&tensors)?;
-            let mut tmp = temp_file(parent)?;
-            std::io::Write::write_all(tmp.as_file_mut(), &bytes).map_err(|e| Error::io(path, e))?;
-            persist(tmp, path)
-        }
-        _ => write_npy_dir(parent, path, &tensors),
-    }
-}
-
-pub(crate) fn temp_file(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(".interplay-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))
-}
-
-pub(crate) fn persist(tmp: tempfile::NamedTempFile, path: &Path) -> Result<()> {
-    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    // Temporary files are created private (0600); the result is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io(path, e))?;
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}
-
-/// Fill a temporary directory, then rename it to `path` (which must not exist or
-/// be an empty directory, so nothing of the user's is replaced).
-fn write_npy_dir(
-    parent: &Path,
-    path: &Path,
-    tensors: &[(String, super::tensor::RawTensor)],
-) -> Result<()> {
-    if path.exists() {
+    if format == Format::NpyDir && path.exists() {
         let empty_dir = std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none());
         if !empty_dir {
             return Err(Error::invalid(format!(
@@ -84,13 +46,24 @@ fn write_npy_dir(
             )));
         }
     }
-    let tmp = tempfile::Builder::new()
-        .prefix(".interplay-")
-        .tempdir_in(parent)
-        .map_err(|e| Error::io(parent, e))?;
-    npy_dir::write_into(tmp.path(), tensors)?;
-    std::fs::rename(tmp.path(), path).map_err(|e| Error::io(path, e))?;
-    // The directory now lives at `path`; nothing is left to clean up.
-    let _ = tmp.keep();
-    Ok(())
+    Ok(format)
+}
+
+/// Stage `dataset` for `path` in `staging`; it appears when the staging commits.
+pub fn stage(
+    staging: &mut Staging,
+    path: &Path,
+    dataset: &Dataset,
+    format: Option<Format>,
+) -> Result<()> {
+    let format = output_format(path, format)?;
+    let tensors = keys::to_tensors(dataset)?;
+    match format {
+        Format::Npz => staging.write(path, |file| npz::write_to(file, path, &tensors)),
+        Format::Safetensors => {
+            let bytes = safetensors::encode(&tensors)?;
+            staging.write_bytes(path, &bytes)
+        }
+        _ => staging.write_dir(path, |dir| npy_dir::write_into(dir, &tensors)),
+    }
 }

@@ -148,6 +148,12 @@ impl InterShapConfig {
         if self.masking == Masking::Draws(0) {
             return Err(Error::invalid("masking draws must be at least 1"));
         }
+        match self.approximation {
+            Approximation::Permutations(t) | Approximation::Auto { permutations: t } => {
+                crate::params::at_least("permutations", t, 1)?
+            }
+            Approximation::Exact => {}
+        }
         Ok(())
     }
 }

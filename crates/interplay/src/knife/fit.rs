@@ -66,6 +66,22 @@ impl Default for KnifeConfig {
 }
 
 impl KnifeConfig {
+    /// Reject settings that cannot fit, naming the setting and its range.
+    pub fn validate(&self) -> Result<()> {
+        use crate::params::{at_least, non_negative};
+        at_least("components", self.components, 1)?;
+        crate::params::at_most(
+            "components",
+            self.components,
+            crate::params::MAX_MODEL_WIDTH,
+        )?;
+        non_negative("knife_init_std", self.init_std)?;
+        at_least("epochs_entropy", self.epochs, 1)?;
+        at_least("batch_size", self.batch_size, 1)?;
+        self.adam.validate("knife_")?;
+        self.schedule.validate("knife_")
+    }
+
     /// The LSMI code's settings, bugs included: random N(0, 1) init and
     /// accumulated gradients.
     pub fn official() -> Self {
@@ -155,10 +171,12 @@ pub fn fit(
         }
         let mean = total / n as f64;
         if !mean.is_finite() {
-            return Err(Error::Numerical(format!(
-                "KNIFE training diverged at epoch {} (NLL {mean})",
-                epoch + 1
-            )));
+            return Err(crate::params::diverged(
+                "KNIFE density training",
+                epoch + 1,
+                mean,
+                "knife_init_std or the learning rate, or standardise the features",
+            ));
         }
         on_epoch(epoch, mean);
     }

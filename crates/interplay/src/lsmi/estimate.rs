@@ -132,6 +132,7 @@ pub fn estimate(
     config: &LsmiConfig,
     progress: &dyn Progress,
 ) -> Result<LsmiResult> {
+    config.validate()?;
     check_compatible(train, eval)?;
     let n_classes = class_count(
         train.require_labels("LSMI training")?,
@@ -156,6 +157,7 @@ pub fn estimate_cross_fitted(
     config: &LsmiConfig,
     progress: &dyn Progress,
 ) -> Result<LsmiResult> {
+    config.validate()?;
     data.check_shapes()?;
     let n = data.len();
     if folds < 2 || folds > n {

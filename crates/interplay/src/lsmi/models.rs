@@ -54,6 +54,16 @@ impl Default for LsmiConfig {
     }
 }
 
+impl LsmiConfig {
+    /// Reject settings that cannot fit, naming the setting and its range.
+    pub fn validate(&self) -> Result<()> {
+        crate::params::at_least("hidden", self.hidden, 1)?;
+        crate::params::at_most("hidden", self.hidden, crate::params::MAX_MODEL_WIDTH)?;
+        self.discriminator.validate("_discriminator")?;
+        self.knife.validate()
+    }
+}
+
 /// One model to fit.
 #[derive(Debug, Clone, Copy)]
 enum Job {

@@ -57,6 +57,18 @@ impl Default for AdamConfig {
     }
 }
 
+impl AdamConfig {
+    /// Reject settings Adam cannot run with (`prefix` names the owner, e.g. `knife_`).
+    pub fn validate(&self, prefix: &str) -> crate::Result<()> {
+        use crate::params::{non_negative, positive, within};
+        positive(&format!("{prefix}lr"), self.lr)?;
+        within(&format!("{prefix}beta1"), self.beta1, 0.0, 1.0, false, true)?;
+        within(&format!("{prefix}beta2"), self.beta2, 0.0, 1.0, false, true)?;
+        positive(&format!("{prefix}eps"), self.eps)?;
+        non_negative(&format!("{prefix}weight_decay"), self.weight_decay)
+    }
+}
+
 /// Adam over one flat parameter vector; moments are kept in f64 so f32 networks
 /// lose no precision in the optimiser state.
 #[derive(Debug, Clone)]
@@ -124,6 +136,18 @@ pub struct StepLr {
 }
 
 impl StepLr {
+    /// Reject a decay factor outside (0, 1].
+    pub fn validate(&self, prefix: &str) -> crate::Result<()> {
+        crate::params::within(
+            &format!("{prefix}lr_gamma"),
+            self.gamma,
+            0.0,
+            1.0,
+            true,
+            false,
+        )
+    }
+
     /// The learning rate for 0-based `epoch` given the base rate.
     pub fn lr(&self, base: f64, epoch: usize) -> f64 {
         if self.step_size == 0 {

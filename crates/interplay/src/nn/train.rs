@@ -36,6 +36,17 @@ impl Default for ClassifierTraining {
     }
 }
 
+impl ClassifierTraining {
+    /// Reject settings that cannot train (`prefix` names the owner, as in
+    /// `epochs_discriminator`).
+    pub fn validate(&self, suffix: &str) -> Result<()> {
+        crate::params::at_least(&format!("epochs{suffix}"), self.epochs, 1)?;
+        crate::params::at_least("batch_size", self.batch_size, 1)?;
+        self.adam.validate("")?;
+        self.schedule.validate("")
+    }
+}
+
 /// Fresh random orders of `0..n`, one per epoch, as PyTorch's shuffling loader
 /// draws them; seeded by the caller's generator.
 #[derive(Debug, Clone)]
@@ -130,10 +141,12 @@ pub fn train_classifier(
         }
         let mean = total / n as f64;
         if !mean.is_finite() {
-            return Err(Error::Numerical(format!(
-                "classifier training diverged at epoch {} (loss {mean})",
-                epoch + 1
-            )));
+            return Err(crate::params::diverged(
+                "classifier training",
+                epoch + 1,
+                mean,
+                "the learning rate or raise batch_size",
+            ));
         }
         on_epoch(epoch, mean);
         losses.push(mean);

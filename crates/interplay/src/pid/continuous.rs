@@ -45,6 +45,13 @@ pub struct DiscretiseOptions {
 }
 
 impl DiscretiseOptions {
+    /// Reject settings that cannot discretise, naming the setting and its range.
+    pub fn validate(&self) -> crate::Result<()> {
+        crate::params::at_least("pca", self.pca_components, 1)?;
+        crate::params::at_least("clusters", self.clusters, 1)?;
+        crate::params::at_least("max_iter", self.max_iter, 1)
+    }
+
     /// The real-data defaults of the CVX notebook: PCA 5, 30 clusters.
     pub fn real_data() -> Self {
         DiscretiseOptions {
@@ -90,13 +97,16 @@ pub fn discretise(
     options: &DiscretiseOptions,
     modality: usize,
 ) -> Result<Vec<usize>> {
-    if options.clusters == 0 || options.pca_components == 0 {
-        return Err(Error::invalid(
-            "clusters and PCA components must be at least 1",
-        ));
-    }
+    options.validate()?;
     if x.nrows() == 0 {
         return Err(Error::invalid("cannot discretise an empty modality"));
+    }
+    if options.clusters > x.nrows() {
+        return Err(Error::invalid(format!(
+            "clusters must not exceed the {} rows being discretised (got {})",
+            x.nrows(),
+            options.clusters
+        )));
     }
     // nan_to_num, as the original notebooks do.
     let mut z: Array2<f64> = x.mapv(|v| {

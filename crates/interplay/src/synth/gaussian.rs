@@ -77,7 +77,8 @@ impl GaussianConfig {
         if self.n_train == 0 {
             return Err(Error::invalid("the train split needs at least one sample"));
         }
-        Ok(())
+        crate::params::at_most("classes", self.n_classes, crate::params::MAX_CLASSES)?;
+        crate::params::generated_size(self.n_train.saturating_add(self.n_val), 4)
     }
 
     /// The exact oracle for data drawn with these parameters.

@@ -225,6 +225,15 @@ impl HdXorConfig {
         if self.n_samples < 2 {
             return Err(Error::invalid("HD-XOR needs at least 2 samples"));
         }
+        if !(self.train_fraction.is_finite() && self.val_fraction.is_finite()) {
+            return Err(Error::invalid("train and val fractions must be finite"));
+        }
+        let width = self
+            .dims
+            .iter()
+            .try_fold(self.latent_dim, |a, &d| a.checked_add(d))
+            .unwrap_or(usize::MAX);
+        crate::params::generated_size(self.n_samples, width)?;
         if let HdXorSetting::Uniqueness(k) = self.setting {
             if k == 0 || k > m {
                 return Err(Error::invalid(format!(

@@ -308,6 +308,10 @@ pub fn sample_dataset(
     n_test: usize,
     seed: u64,
 ) -> Result<Dataset> {
+    crate::params::generated_size(
+        n_train.saturating_add(n_val).saturating_add(n_test),
+        table.shape().iter().sum(),
+    )?;
     if n_train + n_val + n_test == 0 {
         return Err(Error::invalid("asked for 0 samples in every split"));
     }

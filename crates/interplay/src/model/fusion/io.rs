@@ -14,6 +14,14 @@ const KIND_KEY: &str = "interplay_model";
 
 /// Write `net` to `path`; `extra` metadata (training settings, scores) is kept.
 pub fn save_fusion(net: &FusionNet, path: &Path, extra: &[(String, String)]) -> Result<()> {
+    let mut staging = crate::output::Staging::new();
+    staging.write_bytes(path, &fusion_bytes(net, extra)?)?;
+    staging.commit()
+}
+
+/// The `.safetensors` bytes of `net` with its configuration and `extra` entries in
+/// the metadata, for callers that stage the file with other outputs.
+pub fn fusion_bytes(net: &FusionNet, extra: &[(String, String)]) -> Result<Vec<u8>> {
     let tensors = net.named_tensors();
     let bytes: Vec<Vec<u8>> = tensors
         .iter()
@@ -40,8 +48,8 @@ pub fn save_fusion(net: &FusionNet, path: &Path, extra: &[(String, String)]) -> 
         crate::model::Model::n_classes(net).to_string(),
     );
     meta.insert("format_version".into(), "1".into());
-    safetensors::serialize_to_file(views, &Some(meta), path)
-        .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))
+    safetensors::serialize(views, &Some(meta))
+        .map_err(|e| Error::Numerical(format!("safetensors: {e}")))
 }
 
 /// Read a fusion network written by [`save_fusion`].

@@ -11,6 +11,6 @@ mod io;
 mod net;
 mod train;
 
-pub use io::{load_fusion, save_fusion};
+pub use io::{fusion_bytes, load_fusion, save_fusion};
 pub use net::{Fusion, FusionNet};
 pub use train::{train_fusion, FusionTraining, TrainReport};

@@ -46,6 +46,19 @@ impl Default for FusionTraining {
     }
 }
 
+impl FusionTraining {
+    /// Reject settings that cannot train, naming the setting and its range.
+    pub fn validate(&self) -> Result<()> {
+        use crate::params::{at_least, non_negative, positive, within};
+        at_least("epochs", self.epochs, 1)?;
+        at_least("batch_size", self.batch_size, 1)?;
+        positive("lr", self.lr)?;
+        non_negative("weight_decay", self.weight_decay)?;
+        at_least("lr_step", self.lr_step, 1)?;
+        within("lr_gamma", self.lr_gamma, 0.0, 1.0, true, false)
+    }
+}
+
 /// What training achieved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainReport {
@@ -88,6 +101,7 @@ pub fn train_fusion(
     config: &FusionTraining,
     progress: &dyn Progress,
 ) -> Result<(FusionNet, TrainReport)> {
+    config.validate()?;
     let labels = train.require_labels("training")?;
     let val_labels = val.require_labels("validation")?;
     if let Some(&bad) = labels.iter().chain(val_labels).find(|&&y| y >= n_classes) {
@@ -147,10 +161,12 @@ pub fn train_fusion(
         }
         let loss = total / train.len() as f64;
         if !loss.is_finite() {
-            return Err(Error::Numerical(format!(
-                "training diverged at epoch {} (loss {loss})",
-                epoch + 1
-            )));
+            return Err(crate::params::diverged(
+                "fusion training",
+                epoch + 1,
+                loss,
+                "lr or weight_decay",
+            ));
         }
         losses.push(loss);
         let pred = predict(&net, &params, val)?;
