@@ -9,12 +9,36 @@ use pyo3::types::PyDict;
 
 /// `numpy.asarray(obj, dtype=dtype)`, so that lists, other dtypes and objects with
 /// `__array__` (torch tensors on the CPU, pandas frames) are all accepted.
+///
+/// Complex numbers are refused rather than losing their imaginary part, and
+/// strings or objects rather than being parsed.
 fn as_numpy<'py>(obj: &Bound<'py, PyAny>, dtype: &str, what: &str) -> PyResult<Bound<'py, PyAny>> {
     let py = obj.py();
     let np = numpy::get_array_module(py)?;
+    let native = np.call_method1("asarray", (obj,)).map_err(|e| {
+        PyTypeError::new_err(format!(
+            "{what} must be a numeric array-like ({})",
+            e.value(py)
+        ))
+    })?;
+    let kind: String = native.getattr("dtype")?.getattr("kind")?.extract()?;
+    match kind.as_str() {
+        "c" => {
+            return Err(PyValueError::new_err(format!(
+                "{what} holds complex numbers; pass real values"
+            )))
+        }
+        "b" | "i" | "u" | "f" => {}
+        _ => {
+            return Err(PyTypeError::new_err(format!(
+                "{what} must be a numeric array-like, got an array of dtype {}",
+                native.getattr("dtype")?
+            )))
+        }
+    }
     let kwargs = PyDict::new(py);
     kwargs.set_item("dtype", dtype)?;
-    np.call_method("asarray", (obj,), Some(&kwargs))
+    np.call_method("asarray", (native,), Some(&kwargs))
         .map_err(|e| {
             PyTypeError::new_err(format!(
                 "{what} must be a numeric array-like ({})",
@@ -49,15 +73,36 @@ pub fn labels(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
         PyValueError::new_err(format!("{what} must be a 1-D array of class labels"))
     })?;
     let view = a.readonly();
+    let values = view.as_array();
+    // The same rule as the file readers, so the CLI and Python agree.
+    let limit = interplay::data::validate::class_limit(values.len());
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            interplay::data::validate::class_id(v, limit)
+                .map_err(|msg| PyValueError::new_err(format!("{what}[{i}] {msg}")))
+        })
+        .collect()
+}
+
+/// Discrete outcome codes (any integers ≥ 0, up to 2⁵³): the PID relabels them to
+/// dense indices, so their size does not matter.
+pub fn symbols(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
+    let arr = as_numpy(obj, "float64", what)?;
+    let a = arr.downcast::<PyArray1<f64>>().map_err(|_| {
+        PyValueError::new_err(format!("{what} must be a 1-D array of integer codes"))
+    })?;
+    let view = a.readonly();
     view.as_array()
         .iter()
         .enumerate()
         .map(|(i, &v)| {
-            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v < 1e9 {
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
                 Ok(v as usize)
             } else {
                 Err(PyValueError::new_err(format!(
-                    "{what}[{i}] = {v} is not a class label (labels are integers 0..C-1)"
+                    "{what}[{i}] = {v} is not a code (codes are integers 0 or more)"
                 )))
             }
         })

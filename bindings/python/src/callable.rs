@@ -21,6 +21,9 @@ pub struct CallableModel {
     n_classes: usize,
     kind: OutputKind,
     concat: bool,
+    /// The callable returns one column: a binary model's probability (or logit) of
+    /// class 1, expanded to two classes.
+    single_column: bool,
     raised: Mutex<Option<PyErr>>,
 }
 
@@ -74,6 +77,7 @@ impl CallableModel {
             n_classes: 0,
             kind: OutputKind::Probabilities,
             concat,
+            single_column: false,
             raised: Mutex::new(None),
         };
         let rows = probe.first().map_or(0, |m| m.nrows()).min(8);
@@ -87,14 +91,18 @@ impl CallableModel {
                 "the model returned 0 columns; it must return an N × C array of class scores",
             ));
         }
-        model.n_classes = out.ncols();
+        model.single_column = out.ncols() == 1;
+        model.n_classes = if model.single_column { 2 } else { out.ncols() };
         model.kind = match returns {
             Returns::Logits => OutputKind::Logits,
             Returns::Probabilities => OutputKind::Probabilities,
             Returns::Auto => {
+                let in_unit =
+                    |r: ndarray::ArrayView1<'_, f32>| r.iter().all(|&v| (0.0..=1.0).contains(&v));
                 let is_prob = out.rows().into_iter().all(|r| {
-                    r.iter().all(|&v| (0.0..=1.0).contains(&v))
-                        && (r.iter().map(|&v| f64::from(v)).sum::<f64>() - 1.0).abs() < 1e-3
+                    in_unit(r)
+                        && (model.single_column
+                            || (r.iter().map(|&v| f64::from(v)).sum::<f64>() - 1.0).abs() < 1e-3)
                 });
                 if is_prob {
                     OutputKind::Probabilities
@@ -135,6 +143,13 @@ impl CallableModel {
                 ))
             })?;
         let rows = inputs.first().map_or(0, |m| m.nrows());
+        // A 1-D result of B values is one column (a binary model's score).
+        let arr = if arr.getattr("ndim")?.extract::<usize>()? == 1 {
+            arr.call_method1("reshape", ((rows, 1usize),))
+                .unwrap_or(arr)
+        } else {
+            arr
+        };
         let arr = arr.downcast::<PyArray2<f32>>().map_err(|_| {
             pyo3::exceptions::PyValueError::new_err(format!(
                 "the model must return a 2-D array of shape ({rows}, C); got shape {}",
@@ -148,19 +163,45 @@ impl CallableModel {
                 out.nrows()
             )));
         }
-        if self.n_classes != 0 && out.ncols() != self.n_classes {
+        let expected = if self.single_column {
+            1
+        } else {
+            self.n_classes
+        };
+        if self.n_classes != 0 && out.ncols() != expected {
             return Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "the model returned {} columns, but {} on its first call",
+                "the model returned {} columns, but {expected} on its first call",
                 out.ncols(),
-                self.n_classes
             )));
         }
-        if out.iter().any(|v| v.is_nan()) {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                "the model returned NaN scores",
-            ));
+        let bad = out
+            .rows()
+            .into_iter()
+            .filter(|r| r.iter().any(|v| !v.is_finite()))
+            .count();
+        if bad > 0 {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "the Python model returned NaN or infinite scores in {bad} of {rows} rows"
+            )));
         }
         Ok(out)
+    }
+
+    /// Two class columns from a binary model's single column: `[1 − p, p]` for a
+    /// probability, `[0, z]` for a logit (whose softmax is `[1 − σ(z), σ(z)]`).
+    fn two_classes(&self, out: Array2<f32>) -> Array2<f32> {
+        if !self.single_column {
+            return out;
+        }
+        let mut two = Array2::zeros((out.nrows(), 2));
+        for (mut row, &v) in two.rows_mut().into_iter().zip(out.column(0)) {
+            row[1] = v;
+            row[0] = match self.kind {
+                OutputKind::Probabilities => 1.0 - v,
+                OutputKind::Logits => 0.0,
+            };
+        }
+        two
     }
 }
 
@@ -179,13 +220,15 @@ impl Model for CallableModel {
 
     fn forward(&self, inputs: &[ArrayView2<'_, f32>]) -> interplay::Result<Array2<f32>> {
         Python::with_gil(|py| {
-            self.call(py, inputs).map_err(|e| {
-                let message = e.to_string();
-                if let Ok(mut slot) = self.raised.lock() {
-                    slot.get_or_insert(e);
-                }
-                Error::Model(format!("the Python model raised {message}"))
-            })
+            self.call(py, inputs)
+                .map(|out| self.two_classes(out))
+                .map_err(|e| {
+                    let message = e.to_string();
+                    if let Ok(mut slot) = self.raised.lock() {
+                        slot.get_or_insert(e);
+                    }
+                    Error::Model(format!("the Python model raised {message}"))
+                })
         })
     }
 }

@@ -9,7 +9,6 @@ use interplay::intershap::{
     explain, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget, Space,
 };
 use interplay::model::{load::LoadOptions, Model, OutputKind};
-use interplay::progress::NoProgress;
 use ndarray::{Array1, Array2, ArrayView2};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -17,7 +16,7 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use crate::arrays::{check_finite, modalities, to_numpy};
 use crate::callable::{CallableModel, Returns};
-use crate::errors::{no_panic, to_py_err};
+use crate::errors::to_py_err;
 
 /// The model to explain: a Python callable or a model file opened by the library.
 enum AnyModel {
@@ -133,10 +132,8 @@ pub fn intershap<'py>(
         )));
     };
 
-    let run = py.allow_threads(|| {
-        no_panic(|| {
-            explain(model.as_model(), &inputs, &background, &config, &NoProgress).map_err(to_py_err)
-        })
+    let run = crate::interrupt::run(py, |stop| {
+        explain(model.as_model(), &inputs, &background, &config, stop).map_err(to_py_err)
     });
     if let AnyModel::Callable(c) = &model {
         if let Some(raised) = c.take_raised() {

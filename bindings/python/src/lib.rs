@@ -8,6 +8,7 @@ mod arrays;
 mod callable;
 mod dataset;
 mod errors;
+mod interrupt;
 mod intershap;
 mod lsmi;
 mod pid;

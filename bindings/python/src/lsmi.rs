@@ -5,7 +5,6 @@ use interplay::data::Split;
 use interplay::lsmi::{
     estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
 };
-use interplay::progress::NoProgress;
 use interplay::Units;
 use ndarray::{Array1, Array2};
 use pyo3::exceptions::PyValueError;
@@ -13,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::arrays::{check_finite, labels, matrix_f32, to_numpy};
-use crate::errors::{no_panic, to_py_err};
+use crate::errors::to_py_err;
 
 /// Folds of the cross-fitting used when no evaluation set is given.
 const DEFAULT_FOLDS: usize = 5;
@@ -102,14 +101,12 @@ pub fn lsmi<'py>(
         ));
     }
     let folds_used = folds.unwrap_or(DEFAULT_FOLDS);
-    let result = py.allow_threads(|| {
-        no_panic(|| {
-            match &eval {
-                Some(e) => estimate(&train, e, &config, &NoProgress),
-                None => estimate_cross_fitted(&train, folds_used, &config, &NoProgress),
-            }
-            .map_err(to_py_err)
-        })
+    let result = crate::interrupt::run(py, |stop| {
+        match &eval {
+            Some(e) => estimate(&train, e, &config, stop),
+            None => estimate_cross_fitted(&train, folds_used, &config, stop),
+        }
+        .map_err(to_py_err)
     })?;
     let evaluated = if eval.is_some() {
         "eval"

@@ -9,8 +9,8 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::labels;
-use crate::errors::{no_panic, to_py_err};
+use crate::arrays::symbols;
+use crate::errors::to_py_err;
 
 /// The joint table p(x1, x2, y) from a 3-D array or from three code columns.
 fn joint_of(
@@ -35,7 +35,7 @@ fn joint_of(
             JointTable::new([n1, n2, ny], p).map_err(to_py_err)
         }
         (None, Some(a), Some(b), Some(c)) => {
-            let (a, b, c) = (labels(a, "x1")?, labels(b, "x2")?, labels(c, "y")?);
+            let (a, b, c) = (symbols(a, "x1")?, symbols(b, "x2")?, symbols(c, "y")?);
             JointTable::from_samples(&a, &b, &c).map_err(to_py_err)
         }
         _ => Err(PyValueError::new_err(
@@ -72,7 +72,7 @@ pub fn pid<'py>(
         units,
         ..BrojaOptions::default()
     };
-    let r = py.allow_threads(|| no_panic(|| broja(&table, &options).map_err(to_py_err)))?;
+    let r = crate::interrupt::run_detached(py, move || broja(&table, &options).map_err(to_py_err))?;
     let d = PyDict::new(py);
     d.set_item("method", "broja")?;
     d.set_item("units", r.units.name())?;

@@ -157,6 +157,7 @@ pub fn emap(
                 }
             }
             progress.advance(rows as u64);
+            progress.check()?;
             Ok((row_sums, col_sums, diag))
         })
         .collect();

@@ -31,6 +31,9 @@ pub enum Error {
     /// A numerical routine failed (optimiser divergence, solver failure).
     #[error("numerical: {0}")]
     Numerical(String),
+    /// The caller asked the work to stop (see [`crate::progress::Progress::check`]).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 impl Error {

@@ -10,6 +10,12 @@ pub trait Progress: Sync {
     fn advance(&self, n: u64);
     /// The current stage is complete.
     fn finish(&self);
+    /// Whether the caller wants the work to stop (Ctrl-C): estimators call this
+    /// between epochs and batches and return [`crate::Error::Interrupted`] when it
+    /// says so. The default never stops.
+    fn check(&self) -> crate::Result<()> {
+        Ok(())
+    }
 }
 
 /// A [`Progress`] that ignores everything; the default for library callers.

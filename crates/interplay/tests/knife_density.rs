@@ -108,7 +108,7 @@ fn fit_recovers_standard_normal_entropy() {
         x.view(),
         &config,
         &mut seeded(5, stream_id("knife-fit")),
-        &mut |_, _| {},
+        &mut |_, _| Ok(()),
     )
     .unwrap();
     let test = Array2::from_shape_fn((4000, 2), |_| {

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _interplay
+from . import _checks, _interplay
 
 __all__ = ["InterShapResult", "intershap"]
 
@@ -103,7 +103,10 @@ def intershap(
         A Python callable, a path to an ``.onnx`` file, or a built-in interplay model
         file. The callable receives a list of M arrays (``B × d_m``, float32), or one
         ``B × Σd_m`` array when ``concat=True``, and returns ``B × C`` logits or
-        probabilities (see ``returns``). It is called with large batches; the engine
+        probabilities (see ``returns``). A binary model may instead return one
+        column (or a 1-D array of ``B`` values): the probability of class 1 — or,
+        with ``returns="logits"`` or values outside ``[0, 1]``, its logit — which is
+        expanded to the two classes ``[1 − p, p]``. It is called with large batches; the engine
         runs with the GIL released between calls. A torch module works through a
         two-line wrapper::
 
@@ -154,18 +157,18 @@ def intershap(
         )
     if isinstance(inputs, np.ndarray) or not isinstance(inputs, Sequence):
         raise TypeError("inputs must be a list of M arrays (one N × d_m array per modality)")
-    if isinstance(output, bool) or not isinstance(output, (str, int)):
-        raise TypeError(f"output must be 'best' or a class index, got {output!r}")
+    if not isinstance(output, str):
+        output = _checks.integer("output", output)
     raw = _interplay.intershap(
         model,
         list(inputs),
         None if background is None else list(background),
-        int(n_background),
+        _checks.integer("n_background", n_background, 1),
         str(output),
         space,
         bool(concat),
-        None if batch_size is None else int(batch_size),
-        int(seed),
+        _checks.optional_integer("batch_size", batch_size, 1),
+        _checks.seed(seed),
         returns,
         None if modality_names is None else [str(n) for n in modality_names],
     )

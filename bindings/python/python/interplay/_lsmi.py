@@ -7,7 +7,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
-from . import _interplay
+from . import _checks, _interplay
 
 __all__ = ["LsmiResult", "lsmi"]
 
@@ -140,12 +140,12 @@ def lsmi(
         y_eval,
         prior,
         bool(adjust),
-        folds,
-        int(seed),
+        _checks.optional_integer("folds", folds, 2),
+        _checks.seed(seed),
         units,
-        epochs,
-        knife_epochs,
-        batch_size,
-        hidden,
+        _checks.optional_integer("epochs", epochs, 1),
+        _checks.optional_integer("knife_epochs", knife_epochs, 1),
+        _checks.optional_integer("batch_size", batch_size, 1),
+        _checks.optional_integer("hidden", hidden, 1),
     )
     return LsmiResult(**{k: raw[k] for k in PER_SAMPLE}, units=raw["units"], summary=raw["summary"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from . import _interplay
+from . import _checks, _interplay
 from ._data import Dataset, _from_raw
 
 __all__ = ["gaussian", "hdxor", "pid_discrete"]
@@ -22,7 +22,16 @@ def gaussian(
     """The LSMI Gaussian demo: two modalities of width ``n_classes`` whose means depend on
     the label, with noise of standard deviation ``sigma`` correlated ``rho`` across them.
     Splits ``train`` and ``val`` (left out when ``n_val=0``). Reproducible from ``seed``."""
-    return _from_raw(_interplay.generate_gaussian(n_train, n_val, rho, sigma, n_classes, seed))
+    return _from_raw(
+        _interplay.generate_gaussian(
+            _checks.integer("n_train", n_train, 1),
+            _checks.integer("n_val", n_val),
+            float(rho),
+            float(sigma),
+            _checks.integer("n_classes", n_classes, 2),
+            _checks.seed(seed),
+        )
+    )
 
 
 def hdxor(
@@ -40,7 +49,12 @@ def hdxor(
     stratified); the latent label bits are kept in ``split.extras["bits"]``."""
     return _from_raw(
         _interplay.generate_hdxor(
-            setting, n_modalities, None if dims is None else [int(d) for d in dims], latent_dim, n_samples, seed
+            setting,
+            _checks.integer("n_modalities", n_modalities, 2),
+            None if dims is None else [_checks.integer("dims[]", d, 1) for d in dims],
+            _checks.integer("latent_dim", latent_dim, 2),
+            _checks.integer("n_samples", n_samples, 2),
+            _checks.seed(seed),
         )
     )
 
@@ -56,4 +70,12 @@ def pid_discrete(
     """Samples of a canonical discrete distribution with an exact PID (``"XOR"``, ``"AND"``,
     ``"RDN"``, ``"UNQ1"``, ``"COPY"``, …), each variable one-hot encoded. An unknown name raises ``ValueError``
     listing the known ones."""
-    return _from_raw(_interplay.generate_pid_discrete(name, n_train, n_val, n_test, seed))
+    return _from_raw(
+        _interplay.generate_pid_discrete(
+            name,
+            _checks.integer("n_train", n_train),
+            _checks.integer("n_val", n_val),
+            _checks.integer("n_test", n_test),
+            _checks.seed(seed),
+        )
+    )

@@ -182,6 +182,7 @@ pub fn coalition_means(
                     dst += &out_row;
                 }
                 progress.advance(1);
+                progress.check()?;
                 Ok((first, sums))
             },
         )

@@ -135,7 +135,7 @@ pub fn fit(
     x: ArrayView2<'_, f32>,
     config: &KnifeConfig,
     rng: &mut impl Rng,
-    on_epoch: &mut dyn FnMut(usize, f64),
+    on_epoch: &mut dyn FnMut(usize, f64) -> Result<()>,
 ) -> Result<Knife> {
     if x.iter().any(|v| !v.is_finite()) {
         return Err(Error::invalid("KNIFE data contain NaN or infinite values"));
@@ -178,7 +178,7 @@ pub fn fit(
                 "knife_init_std or the learning rate, or standardise the features",
             ));
         }
-        on_epoch(epoch, mean);
+        on_epoch(epoch, mean)?;
     }
     Ok(knife)
 }

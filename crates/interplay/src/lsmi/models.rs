@@ -233,7 +233,10 @@ impl Models {
                             labels,
                             &config.discriminator,
                             &mut shuffle,
-                            &mut |_, _| progress.advance(1),
+                            &mut |_, _| {
+                                progress.advance(1);
+                                progress.check()
+                            },
                         )?;
                         Ok(Fitted::Classifier(mlp, params))
                     }
@@ -244,7 +247,10 @@ impl Models {
                             train.modalities[i].view(),
                             &config.knife,
                             &mut rng,
-                            &mut |_, _| progress.advance(1),
+                            &mut |_, _| {
+                                progress.advance(1);
+                                progress.check()
+                            },
                         )?;
                         Ok(Fitted::Density(k))
                     }

@@ -92,7 +92,7 @@ pub fn train_classifier(
     labels: &[usize],
     config: &ClassifierTraining,
     shuffle: &mut impl Rng,
-    on_epoch: &mut dyn FnMut(usize, f64),
+    on_epoch: &mut dyn FnMut(usize, f64) -> Result<()>,
 ) -> Result<Vec<f64>> {
     let n = x.nrows();
     let n_classes = mlp.output_dim();
@@ -148,7 +148,7 @@ pub fn train_classifier(
                 "the learning rate or raise batch_size",
             ));
         }
-        on_epoch(epoch, mean);
+        on_epoch(epoch, mean)?;
         losses.push(mean);
     }
     Ok(losses)

@@ -175,6 +175,7 @@ pub fn train_fusion(
             best = Some((f1, epoch + 1, params.clone(), accuracy(&pred, val_labels)));
         }
         progress.advance(1);
+        progress.check()?;
     }
     progress.finish();
     let (f1, best_epoch, best_params, acc) =
