@@ -416,7 +416,7 @@ impl Checker<'_> {
             _ => None,
         };
         match implied {
-            Some(n) if !(n <= MAX_ELEMENTS) => Err(self.fail(format!(
+            Some(n) if n.is_nan() || n > MAX_ELEMENTS => Err(self.fail(format!(
                 "node '{}' ({}) would create {n:e} elements, more than the limit of {MAX_ELEMENTS:e}",
                 node.name, node.op_type
             ))),
