@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::metrics::{accuracy, argmax_rows, macro_f1};
-use crate::model::{Model, OutputKind};
+use crate::model::{checked_forward, Model, OutputKind};
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
@@ -134,13 +134,7 @@ pub fn emap(
                 }
                 b.slice_mut(s![k * n..(k + 1) * n, ..]).assign(&x2);
             }
-            let out = model.forward(&[a.view(), b.view()])?;
-            if out.dim() != (rows, c) {
-                return Err(Error::Model(format!(
-                    "model returned {:?} for {rows} rows of {c} classes",
-                    out.dim()
-                )));
-            }
+            let out = checked_forward(model, &[a.view(), b.view()])?;
             let mut row_sums = Array2::<f64>::zeros((i1 - i0, c));
             let mut col_sums = Array2::<f64>::zeros((n, c));
             let mut diag = Array2::<f64>::zeros((i1 - i0, c));

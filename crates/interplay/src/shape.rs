@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::metrics::{accuracy, argmax_rows, macro_f1};
-use crate::model::{probabilities, Model};
+use crate::model::{checked_forward, probabilities, Model};
 use crate::{Error, Result};
 
 /// The performance metric of performance-based SHAPE.
@@ -73,7 +73,7 @@ pub fn shape(
         .unwrap_or(0);
     let base = score(&vec![majority; n]);
     let predict = |inputs: &[ArrayView2<'_, f32>]| -> Result<Vec<usize>> {
-        let out = model.forward(inputs)?.mapv(f64::from);
+        let out = checked_forward(model, inputs)?.mapv(f64::from);
         Ok(argmax_rows(
             out.rows().into_iter().map(|r| r.to_slice().unwrap_or(&[])),
         ))
@@ -142,7 +142,7 @@ pub fn shape_output(
     }
     let m = modalities.len();
     let kind = model.output_kind();
-    let full = probabilities(kind, model.forward(modalities)?);
+    let full = probabilities(kind, checked_forward(model, modalities)?);
     let full64 = full.mapv(f64::from);
     let explained = argmax_rows(
         full64
@@ -150,7 +150,7 @@ pub fn shape_output(
             .into_iter()
             .map(|r| r.to_slice().unwrap_or(&[])),
     );
-    let bg_probs = probabilities(kind, model.forward(background)?).mapv(f64::from);
+    let bg_probs = probabilities(kind, checked_forward(model, background)?).mapv(f64::from);
     let bg_mean = bg_probs.mean_axis(Axis(0)).unwrap_or_default();
     // v({i}) for every sample: x_i with all other modalities from each background row.
     let singles: Vec<Result<Vec<f64>>> = (0..m)
@@ -169,7 +169,7 @@ pub fn shape_output(
                     })
                     .collect();
                 let views: Vec<_> = inputs.iter().map(|x| x.view()).collect();
-                let out = probabilities(kind, model.forward(&views)?);
+                let out = probabilities(kind, checked_forward(model, &views)?);
                 values.push(out.column(cls).iter().map(|&v| f64::from(v)).sum::<f64>() / nb as f64);
             }
             Ok(values)

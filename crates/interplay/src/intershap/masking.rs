@@ -12,7 +12,7 @@ use rand::Rng;
 use rayon::prelude::*;
 
 use super::config::{Masking, Space};
-use crate::model::{probabilities, Model, OutputKind};
+use crate::model::{checked_forward, probabilities, Model, OutputKind};
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
@@ -26,20 +26,6 @@ fn to_space(kind: OutputKind, space: Space, out: Array2<f32>) -> Array2<f64> {
             out.mapv(|p| f64::from(p).max(f64::MIN_POSITIVE).ln())
         }
     }
-}
-
-/// One forward call, with the output shape checked.
-fn checked_forward(model: &dyn Model, views: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
-    let rows = views.first().map_or(0, |v| v.nrows());
-    let out = model.forward(views)?;
-    if out.dim() != (rows, model.n_classes()) {
-        return Err(Error::Model(format!(
-            "model returned shape {:?} for {rows} rows, expected ({rows}, {})",
-            out.dim(),
-            model.n_classes()
-        )));
-    }
-    Ok(out)
 }
 
 /// Raw model outputs (`N × C`, as the model returns them) of every row of

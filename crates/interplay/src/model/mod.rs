@@ -4,9 +4,11 @@
 //! callables all implement it.
 
 pub mod fusion;
+pub mod guard;
 pub mod load;
 pub mod onnx;
 
+pub use guard::{check_output, checked_forward};
 pub use load::{load, LoadOptions};
 pub use onnx::OnnxModel;
 
@@ -35,8 +37,13 @@ pub trait Model: Send + Sync {
     fn n_classes(&self) -> usize;
     /// Whether [`Model::forward`] returns logits or probabilities.
     fn output_kind(&self) -> OutputKind;
-    /// Class scores for a batch of rows.
+    /// Class scores for a batch of rows. Callers go through
+    /// [`checked_forward`], which checks the shape and values of the result.
     fn forward(&self, inputs: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>>;
+    /// What error messages call the model ("ONNX model m.onnx", ...).
+    fn name(&self) -> String {
+        "the model".into()
+    }
 }
 
 /// Row-wise softmax in f64, by log-sum-exp so that large logits do not overflow.

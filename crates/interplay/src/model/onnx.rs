@@ -8,6 +8,8 @@ use tract_onnx::prelude::*;
 use super::{Model, OutputKind};
 use crate::{Error, Result};
 
+mod check;
+
 type Plan = TypedSimplePlan<TypedModel>;
 
 /// An ONNX model whose batch dimension is free, so any number of rows can be
@@ -18,6 +20,7 @@ pub struct OnnxModel {
     n_classes: usize,
     output_kind: OutputKind,
     concatenated: bool,
+    name: String,
 }
 
 impl std::fmt::Debug for OnnxModel {
@@ -43,7 +46,7 @@ impl OnnxModel {
                 message: "no such file".into(),
             });
         }
-        let mut model = tract_onnx::onnx().model_for_path(path).map_err(fail)?;
+        let mut model = check::load_checked(path)?;
         let n_inputs = model.input_outlets().map_err(fail)?.len();
         let concatenated = match n_inputs {
             1 => true,
@@ -69,16 +72,16 @@ impl OnnxModel {
                 InferenceFact::dt_shape(f32::datum_type(), tvec![batch.to_dim(), w.to_dim()]);
             model.set_input_fact(i, fact).map_err(fail)?;
         }
-        let plan = model
-            .into_optimized()
-            .and_then(|m| m.into_runnable())
-            .map_err(fail)?;
+        let plan = check::no_panic(path, "optimising the graph", || {
+            model.into_optimized().and_then(|m| m.into_runnable())
+        })?;
         let mut loaded = OnnxModel {
             plan,
             dims: dims.to_vec(),
             n_classes: 0,
             output_kind,
             concatenated,
+            name: format!("the ONNX model {}", path.display()),
         };
         let probe: Vec<Array2<f32>> = dims.iter().map(|&d| Array2::zeros((1, d))).collect();
         let views: Vec<ArrayView2<f32>> = probe.iter().map(|a| a.view()).collect();
@@ -122,7 +125,10 @@ impl OnnxModel {
                 .map(|v| to_tensor(&v.as_standard_layout().into_owned()))
                 .collect::<Result<_>>()?
         };
-        let outputs = self.plan.run(tensors).map_err(fail)?;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.plan.run(tensors)));
+        let outputs = run
+            .map_err(|_| Error::Model(format!("tract failed while running {}", self.name)))?
+            .map_err(fail)?;
         let first = outputs
             .first()
             .ok_or_else(|| Error::Model("the ONNX model has no output".into()))?;
@@ -164,5 +170,9 @@ impl Model for OnnxModel {
             )));
         }
         self.run(inputs)
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
     }
 }

@@ -208,14 +208,7 @@ pub fn predict(model: &dyn Model, inputs: &[ArrayView2<'_, f32>]) -> Result<Vec<
             .iter()
             .map(|x| x.slice(ndarray::s![start..end, ..]))
             .collect();
-        let scores = model.forward(&batch)?;
-        if scores.nrows() != end - start {
-            return Err(Error::Model(format!(
-                "model returned {} rows for a batch of {}",
-                scores.nrows(),
-                end - start
-            )));
-        }
+        let scores = crate::model::checked_forward(model, &batch)?;
         for row in scores.rows() {
             let mut best = 0;
             for (j, &v) in row.iter().enumerate() {

@@ -6,7 +6,8 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::net::{Fusion, FusionNet};
+use super::limits;
+use super::net::FusionNet;
 use crate::{Error, Result};
 
 /// Metadata key whose value marks a file as an interplay fusion network.
@@ -52,9 +53,16 @@ pub fn fusion_bytes(net: &FusionNet, extra: &[(String, String)]) -> Result<Vec<u
         .map_err(|e| Error::Numerical(format!("safetensors: {e}")))
 }
 
-/// Read a fusion network written by [`save_fusion`].
+/// Largest file accepted: [`limits::MAX_PARAMS`] f32 values plus the largest
+/// header safetensors itself reads, so an oversized file is refused before it is
+/// read into memory.
+const MAX_FILE_BYTES: u64 = (limits::MAX_PARAMS as u64) * 4 + 100_000_008;
+
+/// Read a fusion network written by [`save_fusion`]. The metadata, the tensor list
+/// and the parameter count are checked before the network is allocated, and
+/// every tensor must be finite.
 pub fn load_fusion(path: &Path) -> Result<FusionNet> {
-    let buffer = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let buffer = read_capped(path)?;
     let bad = |msg: String| Error::format(path, msg);
     let (_, header) = SafeTensors::read_metadata(&buffer)
         .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
@@ -67,40 +75,46 @@ pub fn load_fusion(path: &Path) -> Result<FusionNet> {
             "metadata key '{KIND_KEY}' is missing: not an interplay fusion network"
         )));
     }
-    let get = |k: &str| {
-        meta.get(k)
-            .ok_or_else(|| bad(format!("metadata key '{k}' is missing")))
-    };
-    let fusion = Fusion::parse(get("fusion")?).map_err(|e| bad(e.to_string()))?;
-    let dims: Vec<usize> =
-        serde_json::from_str(get("dims")?).map_err(|e| bad(format!("metadata 'dims': {e}")))?;
-    let n_classes: usize = get("n_classes")?
-        .parse()
-        .map_err(|e| bad(format!("metadata 'n_classes': {e}")))?;
-    let mut net = FusionNet::new(fusion, &dims, n_classes).map_err(|e| bad(e.to_string()))?;
+    let config = limits::read_config(&meta).map_err(bad)?;
+    let expected = limits::expected_tensors(&config).map_err(bad)?;
     let tensors =
         SafeTensors::deserialize(&buffer).map_err(|e| bad(format!("corrupt tensors: {e}")))?;
-    let names: Vec<String> = net.named_tensors().into_iter().map(|(n, ..)| n).collect();
-    for name in names {
+    limits::check_tensor_list(&expected, &tensors).map_err(bad)?;
+    let mut net = FusionNet::new(config.fusion, &config.dims, config.n_classes)
+        .map_err(|e| bad(e.to_string()))?;
+    for (name, _) in &expected {
         let view = tensors
-            .tensor(&name)
+            .tensor(name)
             .map_err(|_| bad(format!("tensor '{name}' is missing")))?;
-        if view.dtype() != Dtype::F32 {
-            return Err(bad(format!(
-                "tensor '{name}' is {:?}, expected F32",
-                view.dtype()
-            )));
-        }
         let values: Vec<f32> = view
             .data()
             .chunks_exact(4)
             .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
             .collect();
-        net.set_tensor(&name, &values)
+        let bad_values = values.iter().filter(|v| !v.is_finite()).count();
+        if bad_values > 0 {
+            return Err(bad(format!(
+                "tensor '{name}' has {bad_values} NaN or infinite values"
+            )));
+        }
+        net.set_tensor(name, &values)
             .map_err(|e| bad(e.to_string()))?;
     }
-    if net.params.iter().any(|v| !v.is_finite()) {
-        return Err(bad("parameters contain NaN or infinity".into()));
-    }
     Ok(net)
+}
+
+/// The file's bytes, refused unread when larger than [`MAX_FILE_BYTES`].
+fn read_capped(path: &Path) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(Error::format(
+            path,
+            format!(
+                "{size} bytes is larger than any built-in model can be ({MAX_FILE_BYTES} bytes)"
+            ),
+        ));
+    }
+    std::fs::read(path).map_err(|e| Error::io(path, e))
 }

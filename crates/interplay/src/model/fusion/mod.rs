@@ -8,6 +8,7 @@
 //! * late: per modality d_m → d_m/2 → ReLU → d_m/4 → ReLU; concat → C.
 
 mod io;
+mod limits;
 mod net;
 mod train;
 

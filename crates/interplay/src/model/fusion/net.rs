@@ -68,6 +68,36 @@ fn half(d: usize) -> usize {
     (d / 2).max(1)
 }
 
+/// Layer widths of every MLP of the architecture: one list per branch (none for
+/// early fusion), then the head's. Shared by [`FusionNet::new`] and the file
+/// checks, which need the parameter count before anything is allocated.
+pub(crate) fn layer_widths(
+    fusion: Fusion,
+    dims: &[usize],
+    n_classes: usize,
+) -> (Vec<Vec<usize>>, Vec<usize>) {
+    if fusion == Fusion::Early {
+        let total: usize = dims.iter().sum();
+        return (
+            Vec::new(),
+            vec![total, half(total), half(half(total)), n_classes],
+        );
+    }
+    let branches: Vec<Vec<usize>> = dims
+        .iter()
+        .map(|&d| match fusion {
+            Fusion::Intermediate => vec![d, half(d)],
+            _ => vec![d, half(d), half(half(d))],
+        })
+        .collect();
+    let joined: usize = branches.iter().filter_map(|w| w.last()).sum();
+    let head = match fusion {
+        Fusion::Intermediate => vec![joined, half(joined), n_classes],
+        _ => vec![joined, n_classes],
+    };
+    (branches, head)
+}
+
 impl FusionNet {
     /// The architecture for modality widths `dims` and `n_classes`, parameters zero.
     pub fn new(fusion: Fusion, dims: &[usize], n_classes: usize) -> Result<Self> {
@@ -76,32 +106,15 @@ impl FusionNet {
                 "a fusion network needs ≥ 2 modalities of non-zero width and ≥ 2 classes (got widths {dims:?}, {n_classes} classes)"
             )));
         }
-        let total: usize = dims.iter().sum();
+        let (branch_widths, head_widths) = layer_widths(fusion, dims, n_classes);
         let mut branches = Vec::new();
         let mut offset = 0;
-        let head_widths = match fusion {
-            Fusion::Early => vec![total, half(total), half(half(total)), n_classes],
-            Fusion::Intermediate | Fusion::Late => {
-                let mut joined = 0;
-                for &d in dims {
-                    let widths = if fusion == Fusion::Intermediate {
-                        vec![d, half(d)]
-                    } else {
-                        vec![d, half(d), half(half(d))]
-                    };
-                    joined += widths[widths.len() - 1];
-                    let activate = fusion == Fusion::Late;
-                    let mlp = Mlp::with_offset(&widths, Activation::Relu, activate, offset)?;
-                    offset = mlp.end();
-                    branches.push(mlp);
-                }
-                if fusion == Fusion::Intermediate {
-                    vec![joined, half(joined), n_classes]
-                } else {
-                    vec![joined, n_classes]
-                }
-            }
-        };
+        for widths in &branch_widths {
+            let activate = fusion == Fusion::Late;
+            let mlp = Mlp::with_offset(widths, Activation::Relu, activate, offset)?;
+            offset = mlp.end();
+            branches.push(mlp);
+        }
         let head = Mlp::with_offset(&head_widths, Activation::Relu, false, offset)?;
         let params = vec![0.0; head.end()];
         Ok(FusionNet {
@@ -330,5 +343,9 @@ impl Model for FusionNet {
 
     fn forward(&self, inputs: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
         self.logits_with(&self.params, inputs)
+    }
+
+    fn name(&self) -> String {
+        format!("the built-in {}-fusion network", self.fusion.name())
     }
 }

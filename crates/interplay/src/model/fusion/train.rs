@@ -76,6 +76,7 @@ pub struct TrainReport {
 fn predict(net: &FusionNet, params: &[f32], split: &Split) -> Result<Vec<usize>> {
     let views: Vec<ArrayView2<f32>> = split.views();
     let logits = net.logits_with(params, &views)?;
+    crate::model::check_output(net, split.len(), &logits)?;
     Ok(logits
         .rows()
         .into_iter()
