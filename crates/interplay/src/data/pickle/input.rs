@@ -85,7 +85,13 @@ impl<'a> Input<'a> {
             .iter()
             .take(max + 1)
             .position(|&b| b == b'\n')
-            .ok_or_else(|| format!("a GLOBAL name is longer than {max} bytes or unterminated"))?;
+            .ok_or_else(|| {
+                if rest.len() <= max {
+                    "the pickle is truncated inside a GLOBAL name".to_string()
+                } else {
+                    format!("a GLOBAL name is longer than {max} bytes")
+                }
+            })?;
         let line = self.take(len)?;
         self.take(1)?;
         Ok(line)
