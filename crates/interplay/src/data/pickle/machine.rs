@@ -261,7 +261,7 @@ fn long1(input: &mut Input) -> Result<Value, String> {
 
 /// SETITEMS' flat key, value, key, value ... list as pairs.
 fn pairs(items: Vec<Value>) -> Result<Vec<(Value, Value)>, String> {
-    if items.len() % 2 != 0 {
+    if !items.len().is_multiple_of(2) {
         return Err("SETITEMS with an odd number of items".into());
     }
     let mut out = Vec::with_capacity(items.len() / 2);
