@@ -2,6 +2,7 @@
 //! array numpy writes (either byte order, C or Fortran order) and encode
 //! little-endian C-order arrays that `np.load` opens.
 
+use super::limits::NPY_MAX_HEADER;
 use super::tensor::{checked_numel, gather_strided, swap_bytes, DType, RawTensor};
 
 const MAGIC: &[u8] = b"\x93NUMPY";
@@ -9,29 +10,33 @@ const MAGIC: &[u8] = b"\x93NUMPY";
 /// Decode one `.npy` payload. Errors are plain messages; the caller adds the file
 /// and key.
 pub fn decode(bytes: &[u8]) -> Result<RawTensor, String> {
-    if bytes.len() < 10 || &bytes[..6] != MAGIC {
+    let Some(&[m0, m1, m2, m3, m4, m5, major, _, l0, l1]) = bytes.get(..10) else {
+        return Err("not a .npy array (bad magic bytes)".into());
+    };
+    if [m0, m1, m2, m3, m4, m5] != MAGIC {
         return Err("not a .npy array (bad magic bytes)".into());
     }
-    let major = bytes[6];
     let (header_len, start): (usize, usize) = match major {
-        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        1 => (usize::from(u16::from_le_bytes([l0, l1])), 10),
         2 | 3 => {
-            if bytes.len() < 12 {
+            let Some(&[l2, l3]) = bytes.get(10..12) else {
                 return Err("truncated .npy header".into());
-            }
-            (
-                u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
-                12,
-            )
+            };
+            (u32::from_le_bytes([l0, l1, l2, l3]) as usize, 12)
         }
         v => return Err(format!("unsupported .npy format version {v}")),
     };
+    if header_len > NPY_MAX_HEADER {
+        return Err(format!(
+            "the .npy header declares {header_len} bytes, more than the {NPY_MAX_HEADER} allowed"
+        ));
+    }
     let end = start
         .checked_add(header_len)
         .filter(|&e| e <= bytes.len())
         .ok_or("truncated .npy header")?;
-    let header =
-        std::str::from_utf8(&bytes[start..end]).map_err(|_| "the .npy header is not text")?;
+    let header = std::str::from_utf8(bytes.get(start..end).unwrap_or_default())
+        .map_err(|_| "the .npy header is not text")?;
     let descr = dict_value(header, "descr").ok_or("the .npy header has no 'descr'")?;
     let descr = descr.trim_matches(|c| c == '\'' || c == '"');
     let (dtype, big_endian) = parse_descr(descr)?;
@@ -43,14 +48,14 @@ pub fn decode(bytes: &[u8]) -> Result<RawTensor, String> {
     let size = numel
         .checked_mul(dtype.size())
         .ok_or("the .npy shape is too large")?;
-    let data = &bytes[end..];
-    if data.len() < size {
+    let data = bytes.get(end..).unwrap_or_default();
+    let Some(data) = data.get(..size) else {
         return Err(format!(
             "{} bytes of data for shape {shape:?} of {dtype} (expected {size}); the file is truncated",
             data.len()
         ));
-    }
-    let mut data = data[..size].to_vec();
+    };
+    let mut data = data.to_vec();
     if big_endian {
         swap_bytes(&mut data, dtype.size());
     }

@@ -1,24 +1,37 @@
 //! numpy `.npz` archives: a zip of `{key}.npy` entries, as `np.savez` and
 //! `np.savez_compressed` write them.
 
-use std::io::{Seek, Write};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
-use super::archive;
+use super::archive::{self, Archive};
 use super::npy;
 use super::tensor::RawTensor;
 use crate::{Error, Result};
 
 /// Every array of an `.npz` file, in archive order.
 pub fn read(path: &Path) -> Result<Vec<(String, RawTensor)>> {
-    let mut zip = archive::open(path, ".npz archive")?;
-    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    read_archive(&mut archive::open(path, WHAT)?, path)
+}
+
+/// [`read`] from the bytes of an `.npz` file; `path` only names it in messages.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<(String, RawTensor)>> {
+    read_archive(&mut archive::from_bytes(bytes, path, WHAT)?, path)
+}
+
+const WHAT: &str = ".npz archive";
+
+fn read_archive<R: Read + Seek>(
+    zip: &mut Archive<R>,
+    path: &Path,
+) -> Result<Vec<(String, RawTensor)>> {
+    let names = zip.names();
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let Some(key) = name.strip_suffix(".npy") else {
             continue;
         };
-        let bytes = archive::read_entry(&mut zip, path, &name)?;
+        let bytes = zip.read(&name)?;
         let tensor =
             npy::decode(&bytes).map_err(|e| Error::format(path, format!("key '{key}': {e}")))?;
         out.push((key.to_string(), tensor));

@@ -6,7 +6,7 @@ use super::csv::CsvSpec;
 use super::format::Format;
 use super::keys::{self, KeyInfo};
 use super::tensor::RawTensor;
-use super::{csv, npy_dir, npz, pt, safetensors, Dataset};
+use super::{csv, npy, npy_dir, npz, pt, safetensors, Dataset};
 use crate::{Error, Result};
 
 /// How to read a data file. The default reads by extension with no label bound.
@@ -57,5 +57,38 @@ pub fn read_arrays(path: &Path, format: Format, csv: &CsvSpec) -> Result<Vec<(St
         Format::NpyDir => npy_dir::read(path),
         Format::Safetensors => safetensors::read(path),
         Format::Csv => csv::read(path, csv),
+    }
+}
+
+/// The named arrays of a binary data file held in memory, as [`read_arrays`]
+/// would return them from a file; `name` only names it in messages. This lets
+/// fuzzers and callers with in-memory data drive every binary reader without
+/// temporary files.
+///
+/// [`Format::NpyDir`] reads `bytes` as one `.npy` array keyed by `name`'s file
+/// stem. CSV needs a column spec and is not read from bytes.
+pub fn read_arrays_from_bytes(
+    name: &str,
+    bytes: &[u8],
+    format: Format,
+) -> Result<Vec<(String, RawTensor)>> {
+    let path = Path::new(name);
+    match format {
+        Format::Pt => pt::read_bytes(path, bytes),
+        Format::Npz => npz::read_bytes(path, bytes),
+        Format::Safetensors => safetensors::read_bytes(path, bytes),
+        Format::NpyDir => {
+            let key = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("array")
+                .to_string();
+            let tensor =
+                npy::decode(bytes).map_err(|e| Error::format(path, format!("key '{key}': {e}")))?;
+            Ok(vec![(key, tensor)])
+        }
+        Format::Csv => Err(Error::invalid(
+            "CSV is not read from bytes; use read_arrays with a column spec",
+        )),
     }
 }

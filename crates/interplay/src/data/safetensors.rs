@@ -5,13 +5,21 @@
 use ::safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::path::Path;
 
-use super::tensor::{DType, RawTensor};
+use super::limits::SAFETENSORS_MAX_HEADER;
+use super::tensor::{checked_numel, DType, RawTensor};
 use crate::{Error, Result};
 
 /// Every array of a `.safetensors` file, in key order.
 pub fn read(path: &Path) -> Result<Vec<(String, RawTensor)>> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let file = SafeTensors::deserialize(&bytes).map_err(|e| {
+    read_bytes(path, &bytes)
+}
+
+/// [`read`] from the bytes of a `.safetensors` file; `path` only names it in
+/// messages.
+pub fn read_bytes(path: &Path, bytes: &[u8]) -> Result<Vec<(String, RawTensor)>> {
+    check_header_len(bytes).map_err(|m| Error::format(path, m))?;
+    let file = SafeTensors::deserialize(bytes).map_err(|e| {
         Error::format(
             path,
             format!("not a readable .safetensors file (truncated or corrupt: {e})"),
@@ -22,17 +30,46 @@ pub fn read(path: &Path) -> Result<Vec<(String, RawTensor)>> {
     views
         .into_iter()
         .map(|(key, view)| {
-            let dtype = from_dtype(view.dtype()).ok_or_else(|| {
-                Error::format(
-                    path,
-                    format!("key '{key}' has unsupported dtype {:?}", view.dtype()),
-                )
-            })?;
-            let tensor = RawTensor::new(dtype, view.shape().to_vec(), view.data().to_vec())
-                .map_err(|e| Error::format(path, format!("key '{key}': {e}")))?;
+            let tensor =
+                to_tensor(&view).map_err(|e| Error::format(path, format!("key '{key}': {e}")))?;
             Ok((key, tensor))
         })
         .collect()
+}
+
+/// Refuse a declared header length that is implausible or longer than the file,
+/// before the JSON parser sees it.
+fn check_header_len(bytes: &[u8]) -> std::result::Result<(), String> {
+    let Some(&[a, b, c, d, e, f, g, h]) = bytes.get(..8) else {
+        return Err(
+            "not a readable .safetensors file (shorter than its 8-byte header length)".into(),
+        );
+    };
+    let n = u64::from_le_bytes([a, b, c, d, e, f, g, h]);
+    let room = bytes.len() as u64 - 8;
+    if n > SAFETENSORS_MAX_HEADER || n > room {
+        return Err(format!(
+            "not a readable .safetensors file (its header declares {n} bytes but {room} follow)"
+        ));
+    }
+    Ok(())
+}
+
+/// One view as a tensor, its shape checked against its bytes before copying.
+fn to_tensor(view: &TensorView<'_>) -> std::result::Result<RawTensor, String> {
+    let dtype =
+        from_dtype(view.dtype()).ok_or_else(|| format!("unsupported dtype {:?}", view.dtype()))?;
+    let expected = checked_numel(view.shape())?
+        .checked_mul(dtype.size())
+        .ok_or_else(|| format!("shape {:?} is too large", view.shape()))?;
+    if expected != view.data().len() {
+        return Err(format!(
+            "shape {:?} of {dtype} needs {expected} bytes but the file holds {}",
+            view.shape(),
+            view.data().len()
+        ));
+    }
+    RawTensor::new(dtype, view.shape().to_vec(), view.data().to_vec())
 }
 
 /// The arrays serialised as a `.safetensors` byte buffer.

@@ -243,6 +243,9 @@ pub fn gather_strided(
     if numel == 0 {
         return Ok(Vec::new());
     }
+    let out_len = numel
+        .checked_mul(elem_size)
+        .ok_or_else(|| format!("shape {shape:?} is too large"))?;
     if strides.len() != shape.len() {
         return Err(format!(
             "shape {shape:?} and strides {strides:?} differ in rank"
@@ -276,9 +279,9 @@ pub fn gather_strided(
     };
     if contiguous {
         let start = offset * elem_size;
-        return Ok(storage[start..start + numel * elem_size].to_vec());
+        return Ok(storage[start..start + out_len].to_vec());
     }
-    let mut out = Vec::with_capacity(numel * elem_size);
+    let mut out = Vec::with_capacity(out_len);
     let mut index = vec![0usize; shape.len()];
     for _ in 0..numel {
         let pos: usize = offset
