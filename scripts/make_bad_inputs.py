@@ -75,25 +75,28 @@ def _npz(path: str, arrays: dict) -> None:
 # ------------------------------------------------------- fake torch pickles
 
 
+_FAKE = {}
+
+
 def _fake_torch():
     """Modules named like torch's, so `pickle` writes the GLOBALs torch.save writes
-    (no torch needed, and nothing here is ever unpickled)."""
-    torch = types.ModuleType("torch")
-    utils = types.ModuleType("torch._utils")
+    (no torch needed, and nothing here is ever unpickled). They are visible in
+    `sys.modules` only while `_torch_pickle` runs, so no other code ever sees them."""
+    if not _FAKE:
+        torch = types.ModuleType("torch")
+        utils = types.ModuleType("torch._utils")
 
-    def _rebuild_tensor_v2(*a):  # pragma: no cover - never called
-        raise RuntimeError
+        def _rebuild_tensor_v2(*a):  # pragma: no cover - never called
+            raise RuntimeError
 
-    _rebuild_tensor_v2.__module__ = "torch._utils"
-    _rebuild_tensor_v2.__qualname__ = "_rebuild_tensor_v2"
-    utils._rebuild_tensor_v2 = _rebuild_tensor_v2
-    for name in ("FloatStorage", "LongStorage"):
-        cls = type(name, (), {"__module__": "torch"})
-        setattr(torch, name, cls)
-    torch._utils = utils
-    sys.modules.setdefault("torch", torch)
-    sys.modules.setdefault("torch._utils", utils)
-    return sys.modules["torch"], sys.modules["torch._utils"]
+        _rebuild_tensor_v2.__module__ = "torch._utils"
+        _rebuild_tensor_v2.__qualname__ = "_rebuild_tensor_v2"
+        utils._rebuild_tensor_v2 = _rebuild_tensor_v2
+        for name in ("FloatStorage", "LongStorage"):
+            setattr(torch, name, type(name, (), {"__module__": "torch"}))
+        torch._utils = utils
+        _FAKE.update({"torch": torch, "torch._utils": utils})
+    return _FAKE["torch"], _FAKE["torch._utils"]
 
 
 class _Tensor:
@@ -117,9 +120,19 @@ class _TorchPickler(pickle.Pickler):
 
 
 def _torch_pickle(obj) -> bytes:
-    buf = io.BytesIO()
-    _TorchPickler(buf, protocol=2).dump(obj)
-    return buf.getvalue()
+    _fake_torch()
+    saved = {k: sys.modules.get(k) for k in _FAKE}
+    sys.modules.update(_FAKE)
+    try:
+        buf = io.BytesIO()
+        _TorchPickler(buf, protocol=2).dump(obj)
+        return buf.getvalue()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                sys.modules.pop(k, None)
+            else:
+                sys.modules[k] = v
 
 
 def _pt(path: str, pickle_bytes: bytes, storages: dict | None = None) -> None:

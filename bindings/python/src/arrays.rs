@@ -80,8 +80,11 @@ pub fn labels(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
         .iter()
         .enumerate()
         .map(|(i, &v)| {
-            interplay::data::validate::class_id(v, limit)
-                .map_err(|msg| PyValueError::new_err(format!("{what}[{i}] {msg}")))
+            interplay::data::validate::class_id(v, limit).map_err(|msg| {
+                PyValueError::new_err(format!(
+                    "{what}[{i}] {msg} (labels are class labels 0..C-1)"
+                ))
+            })
         })
         .collect()
 }
@@ -102,7 +105,7 @@ pub fn symbols(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
                 Ok(v as usize)
             } else {
                 Err(PyValueError::new_err(format!(
-                    "{what}[{i}] = {v} is not a code (codes are integers 0 or more)"
+                    "{what}[{i}] = {v} is not a class label or code (codes are integers 0 or more)"
                 )))
             }
         })

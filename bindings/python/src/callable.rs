@@ -143,13 +143,6 @@ impl CallableModel {
                 ))
             })?;
         let rows = inputs.first().map_or(0, |m| m.nrows());
-        // A 1-D result of B values is one column (a binary model's score).
-        let arr = if arr.getattr("ndim")?.extract::<usize>()? == 1 {
-            arr.call_method1("reshape", ((rows, 1usize),))
-                .unwrap_or(arr)
-        } else {
-            arr
-        };
         let arr = arr.downcast::<PyArray2<f32>>().map_err(|_| {
             pyo3::exceptions::PyValueError::new_err(format!(
                 "the model must return a 2-D array of shape ({rows}, C); got shape {}",

@@ -209,3 +209,26 @@ def test_fixture_onnx_as_python_callable_matches_tract_and_builtin(rng):
     np.testing.assert_allclose(a.phi, b.phi, atol=1e-5)
     np.testing.assert_allclose(b.phi, c.phi, atol=1e-5)
     assert a.global_score == pytest.approx(c.global_score, abs=1e-4)
+
+
+def test_a_single_column_is_a_binary_models_class_1_score(rng):
+    """An N × 1 output is the probability (or logit) of class 1 of a binary model:
+    the same InterSHAP as the explicit two-column [1 − p, p] (or [0, z])."""
+    xs = [rng.normal(size=(30, 2)).astype(np.float32), rng.normal(size=(30, 3)).astype(np.float32)]
+
+    def logit(v):
+        return (v[0][:, :1] * v[1][:, :1] + 0.3 * v[0][:, 1:2]).astype(np.float64)
+
+    def prob(v):
+        return 1.0 / (1.0 + np.exp(-logit(v)))
+
+    one = interplay.intershap(prob, xs, n_background=10)
+    two = interplay.intershap(lambda v: np.hstack([1 - prob(v), prob(v)]), xs, n_background=10)
+    np.testing.assert_allclose(one.phi, two.phi, atol=1e-6)
+    assert one.global_score == pytest.approx(two.global_score, abs=1e-6)
+    assert one.global_score > 0.01, "the product term must show as interaction, not a silent 0 %"
+    one_logit = interplay.intershap(logit, xs, n_background=10, returns="logits")
+    two_logit = interplay.intershap(
+        lambda v: np.hstack([np.zeros_like(logit(v)), logit(v)]), xs, n_background=10, returns="logits"
+    )
+    np.testing.assert_allclose(one_logit.phi, two_logit.phi, atol=1e-6)

@@ -27,6 +27,7 @@ pub mod output;
 pub mod params;
 pub mod pid;
 pub mod progress;
+pub mod report;
 pub mod rng;
 pub mod shape;
 pub mod shapley;

@@ -104,7 +104,7 @@ def intershap(
         file. The callable receives a list of M arrays (``B × d_m``, float32), or one
         ``B × Σd_m`` array when ``concat=True``, and returns ``B × C`` logits or
         probabilities (see ``returns``). A binary model may instead return one
-        column (or a 1-D array of ``B`` values): the probability of class 1 — or,
+        column (``B × 1``): the probability of class 1 — or,
         with ``returns="logits"`` or values outside ``[0, 1]``, its logit — which is
         expanded to the two classes ``[1 − p, p]``. It is called with large batches; the engine
         runs with the GIL released between calls. A torch module works through a

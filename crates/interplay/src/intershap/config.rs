@@ -12,6 +12,31 @@ pub enum BackgroundRows {
     All,
 }
 
+impl std::str::FromStr for BackgroundRows {
+    type Err = Error;
+    /// `all`, or a number of rows (at least 1).
+    fn from_str(text: &str) -> Result<Self> {
+        if text == "all" {
+            return Ok(BackgroundRows::All);
+        }
+        match text.parse::<usize>() {
+            Ok(0) | Err(_) => Err(Error::invalid(format!(
+                "background must be a number of rows (at least 1) or `all`, got '{text}'"
+            ))),
+            Ok(n) => Ok(BackgroundRows::Sample(n)),
+        }
+    }
+}
+
+impl std::fmt::Display for BackgroundRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BackgroundRows::Sample(n) => write!(f, "{n}"),
+            BackgroundRows::All => f.write_str("all"),
+        }
+    }
+}
+
 /// How v(S) averages over background rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Masking {
@@ -31,6 +56,23 @@ pub enum OutputTarget {
     Class(usize),
     /// Every class separately.
     All,
+}
+
+impl std::str::FromStr for OutputTarget {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        OutputTarget::parse(text)
+    }
+}
+
+impl std::fmt::Display for OutputTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputTarget::Best => f.write_str("best"),
+            OutputTarget::Class(k) => write!(f, "class:{k}"),
+            OutputTarget::All => f.write_str("all"),
+        }
+    }
 }
 
 impl OutputTarget {
@@ -59,6 +101,19 @@ pub enum Space {
     Probability,
     /// Logits; for a model that returns probabilities, their natural log.
     Logit,
+}
+
+impl std::str::FromStr for Space {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        Space::parse(text)
+    }
+}
+
+impl std::fmt::Display for Space {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Space {

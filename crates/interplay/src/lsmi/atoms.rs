@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Redundancy, the two uniquenesses and synergy (nats unless stated otherwise).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Atoms {
     /// R: information about y both modalities carry.
     pub redundancy: f64,
