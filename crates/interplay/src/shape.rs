@@ -234,13 +234,8 @@ fn check(model: &dyn Model, modalities: &[ArrayView2<'_, f32>]) -> Result<usize>
 }
 
 /// Indices of `size` background rows drawn without replacement from `n_rows`
-/// (all of them when `size ≥ n_rows`), sorted, reproducible from `seed`.
+/// (all of them when `size ≥ n_rows`), sorted, reproducible from `seed`: the same
+/// rows InterSHAP draws for the same seed (see [`crate::model::eval`]).
 pub fn draw_background(n_rows: usize, size: usize, seed: u64) -> Vec<usize> {
-    if size >= n_rows {
-        return (0..n_rows).collect();
-    }
-    let mut rng = crate::rng::seeded(seed, crate::rng::stream_id("shape-background"));
-    let mut idx = rand::seq::index::sample(&mut rng, n_rows, size).into_vec();
-    idx.sort_unstable();
-    idx
+    crate::model::eval::background_rows(n_rows, Some(size), seed)
 }

@@ -7,9 +7,12 @@ use interplay::emap::{emap, EmapOptions};
 use interplay::intershap::{explain, BackgroundRows, InterShapConfig};
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions};
 use interplay::pid::BrojaOptions;
+use interplay::report::{
+    CompareInterShap, CompareReport, EmapReport, InterShapReport, PidReport, PidSource, Provenance,
+    ShapeReport,
+};
 use interplay::shape::{draw_background, shape, shape_output, ShapeMetric};
 use interplay::Units;
-use serde_json::json;
 
 use super::model_input::ModelInput;
 use super::split_choice::two_modalities;
@@ -62,19 +65,18 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         split_name.clone()
     };
     let bg_split = dataset.split(&bg_name)?;
-    let background = bg_split.select(&draw_background(
-        bg_split.len(),
-        args.background.max(1),
-        args.seed,
-    ));
+    // The one background sampler: InterSHAP draws these same rows from the same
+    // seed, so `compare` and `intershap` agree exactly.
+    let background = bg_split.select(&draw_background(bg_split.len(), args.background, args.seed));
     let bars = Bars::new(ctx.quiet);
 
     let config = InterShapConfig {
-        background: BackgroundRows::All,
+        background: BackgroundRows::Sample(args.background),
         seed: args.seed,
         ..InterShapConfig::default()
     };
-    let inter = explain(model.as_ref(), split, &background, &config, &bars)?;
+    config.validate()?;
+    let inter = explain(model.as_ref(), split, bg_split, &config, &bars)?;
     let inter_share = inter.explanations.first().map_or(0.0, |e| e.global);
 
     let mut discretise = if args.synthetic_defaults {
@@ -150,22 +152,34 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         background.len()
     );
     if let Some(out) = &args.json {
-        let v = json!({
-            "method": "compare",
-            "units": u,
-            "split": split_name,
-            "intershap": {
-                "global": inter_share,
-                "masking": inter.masking.method,
-                "background_rows": inter.masking.background_rows,
-                "shapley": inter.masking.shapley,
+        let inter_report = InterShapReport::new(&inter, &config, None);
+        let rows = x1.nrows();
+        let report = CompareReport {
+            provenance: Provenance::new("compare", "fraction", args.seed),
+            n_samples: split.len(),
+            intershap: CompareInterShap {
+                settings: inter_report.settings,
+                output: inter_report
+                    .outputs
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| anyhow::anyhow!("InterSHAP explained no output"))?,
             },
-            "pid_model": pid_model.pid,
-            "pid_labels": pid_labels.pid,
-            "emap": em,
-            "shape": {"performance": sh, "output": sh_out},
-        });
-        outputs.json(out, &v)?;
+            pid_model: PidReport::new(
+                &pid_model.pid,
+                PidSource::discretised("model", rows, &discretise, &pid_model),
+                args.seed,
+            ),
+            pid_labels: PidReport::new(
+                &pid_labels.pid,
+                PidSource::discretised("data", rows, &discretise, &pid_labels),
+                args.seed,
+            ),
+            emap: Some(EmapReport::new(&em, args.seed, Some(args.emap_samples))),
+            shape: ShapeReport::new(&sh, &sh_out, args.seed),
+            warnings: Vec::new(),
+        };
+        outputs.json(out, &report)?;
     }
     outputs.commit()?;
     Ok(())

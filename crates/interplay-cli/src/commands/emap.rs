@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use interplay::emap::{emap, EmapOptions};
-use serde_json::json;
+use interplay::report::EmapReport;
 
 use super::model_input::ModelInput;
 use super::split_choice::two_modalities;
@@ -65,11 +65,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         r.projected_scores
     );
     if let Some(out) = &args.json {
-        let mut v = serde_json::to_value(&r)?;
-        v["method"] = json!("emap");
-        v["units"] = json!("fraction");
-        v["split"] = json!(split_name);
-        outputs.json(out, &v)?;
+        outputs.json(out, &EmapReport::new(&r, args.seed, args.subsample))?;
     }
     outputs.commit()?;
     Ok(())

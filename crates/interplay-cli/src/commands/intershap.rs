@@ -2,26 +2,31 @@
 //! cross-modal interactions (InterSHAP).
 
 use anyhow::Context as _;
-use interplay::data::{read, ReadOptions};
 use interplay::intershap::{
-    explain, Approximation, BackgroundRows, Explanation, InterShapConfig, InterShapResult, Masking,
-    OutputTarget, Space,
+    explain, Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space,
 };
 use interplay::model::{load, LoadOptions, OutputKind};
-use serde_json::{json, Value};
+use interplay::report::table::{intershap_table, TABLE_EXTENSIONS};
+use interplay::report::InterShapReport;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::data_args::DataArgs;
 use super::UsageError;
 use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
+/// The library's defaults, the only place they are written.
+fn defaults() -> InterShapConfig {
+    InterShapConfig::default()
+}
+
 /// Arguments of `interplay intershap`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Data file (.pt, .npz, .safetensors, .csv, or a directory of .npy files).
-    #[arg(long)]
-    pub data: PathBuf,
+    /// The data (any readable format; CSV with a column spec).
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Model to explain: a built-in fusion network (.safetensors, from `interplay
     /// train`) or an ONNX file (.onnx).
     #[arg(long)]
@@ -37,19 +42,19 @@ pub struct Args {
     #[arg(long)]
     pub samples: Option<usize>,
     /// Background rows used for masking: a number (seeded sample) or `all`.
-    #[arg(long, default_value = "100")]
-    pub background: String,
+    #[arg(long, default_value_t = defaults().background)]
+    pub background: BackgroundRows,
     /// Reproduce the original implementation: average K random background draws
     /// per sample and coalition instead of the exact mean over the background.
     #[arg(long, value_name = "K")]
     pub masking_draws: Option<usize>,
     /// Output explained: `best` (class predicted on the full input), `class:K`
     /// (0-based), or `all` (every class separately).
-    #[arg(long, default_value = "best")]
-    pub output: String,
+    #[arg(long, default_value_t = defaults().output)]
+    pub output: OutputTarget,
     /// Scale of the explained output: `probability` or `logit`.
-    #[arg(long, default_value = "probability")]
-    pub space: String,
+    #[arg(long, default_value_t = defaults().space)]
+    pub space: Space,
     /// What an ONNX model returns: `logits` (softmax applied) or `probabilities`.
     #[arg(long, default_value = "logits")]
     pub model_output: String,
@@ -58,30 +63,21 @@ pub struct Args {
     #[arg(long, value_name = "T")]
     pub permutations: Option<usize>,
     /// Seed of every random choice (samples, background, draws, permutations).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = defaults().seed)]
     pub seed: u64,
     /// Model rows per forward call.
-    #[arg(long, default_value_t = 8192)]
+    #[arg(long, default_value_t = defaults().batch_size)]
     pub batch_size: usize,
-    /// Write the results as JSON to this file.
+    /// Write the report as JSON to this file (schema: docs/schema/intershap.schema.json).
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
-    /// Write the per-sample local score, φ and Φ to this file (.csv or .npz).
+    /// Write one row per sample (local score, v(∅), v(M), φ and Φ) to this file:
+    /// CSV, NumPy .npz or Apache .parquet by extension.
     #[arg(long, value_name = "OUT")]
     pub per_sample: Option<PathBuf>,
 }
 
 fn config(args: &Args) -> anyhow::Result<(InterShapConfig, LoadOptions)> {
-    let background = if args.background == "all" {
-        BackgroundRows::All
-    } else {
-        BackgroundRows::Sample(args.background.parse().map_err(|_| {
-            UsageError(format!(
-                "--background must be a number or `all`, got '{}'",
-                args.background
-            ))
-        })?)
-    };
     let onnx_output = match args.model_output.as_str() {
         "logits" => OutputKind::Logits,
         "probabilities" => OutputKind::Probabilities,
@@ -94,14 +90,13 @@ fn config(args: &Args) -> anyhow::Result<(InterShapConfig, LoadOptions)> {
     };
     let config = InterShapConfig {
         samples: args.samples,
-        background,
+        background: args.background,
         masking: args.masking_draws.map_or(Masking::Mean, Masking::Draws),
-        output: OutputTarget::parse(&args.output)?,
-        space: Space::parse(&args.space)?,
-        approximation: args.permutations.map_or(
-            Approximation::Auto { permutations: 200 },
-            Approximation::Permutations,
-        ),
+        output: args.output,
+        space: args.space,
+        approximation: args
+            .permutations
+            .map_or(defaults().approximation, Approximation::Permutations),
         seed: args.seed,
         batch_size: args.batch_size,
     };
@@ -116,11 +111,11 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         (
             "--per-sample",
             args.per_sample.as_deref(),
-            &super::intershap_per_sample::FORMATS,
+            &TABLE_EXTENSIONS,
         ),
     ])?;
     let (config, load_options) = config(&args)?;
-    let data = read(&args.data, &ReadOptions::default())?;
+    let data = args.data.load(None)?;
     let inputs = data.split(&args.split)?;
     let bg_name = args.background_split.clone().unwrap_or_else(|| {
         if data.splits.contains_key("train") {
@@ -141,53 +136,53 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         &Bars::new(ctx.quiet),
     )?;
     let seconds = start.elapsed().as_secs_f64();
-    print_result(&result, &args.split, &bg_name, seconds);
+    let report = InterShapReport::new(&result, &config, None);
+    print_result(&report, &args.split, &bg_name, seconds);
     if let Some(path) = &args.json {
-        outputs.json(path, &to_json(&result, &bg_name, seconds))?;
+        outputs.json(path, &report)?;
     }
     if let Some(path) = &args.per_sample {
-        super::intershap_per_sample::write(outputs.staging(), path, &result)?;
+        intershap_table(&result)?.write(outputs.staging(), path)?;
     }
     outputs.commit()
 }
 
-fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
-    let m = &result.masking;
+fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
+    let st = &report.settings;
     say!(
         "InterSHAP on split '{split}': {} samples, {} modalities, background {} rows of '{bg}' ({}, {} rows per value), {} space, {} Shapley, {:.2} s",
-        result.n_samples(),
-        result.n_modalities,
-        m.background_rows,
-        m.method,
-        m.rows_per_value,
-        m.space,
-        m.shapley,
+        report.n_samples,
+        report.n_modalities,
+        st.background_rows,
+        st.masking,
+        st.rows_per_value,
+        st.space,
+        st.shapley,
         seconds
     );
-    for e in &result.explanations {
+    let m = report.n_modalities;
+    for e in &report.outputs {
         say!("");
         say!(
             "output {}: global InterSHAP {:.2} %  (local mean {:.2} % ± {:.2})  base value {:.4}",
             e.output,
-            e.global_percent(),
+            e.global_percent,
             100.0 * e.local_mean,
             100.0 * e.local_std,
             e.base_value
         );
-        let rows: Vec<Vec<String>> = (0..result.n_modalities)
+        let rows: Vec<Vec<String>> = (0..m)
             .map(|i| {
                 let mut row = vec![
-                    format!("modality {}", i + 1),
+                    report.modality_names[i].clone(),
                     format!("{:+.5}", e.mean_shapley[i]),
                 ];
-                row.extend(
-                    (0..result.n_modalities).map(|j| format!("{:+.5}", e.mean_matrix[[i, j]])),
-                );
+                row.extend((0..m).map(|j| format!("{:+.5}", e.mean_matrix[i][j])));
                 row
             })
             .collect();
         let mut header = vec!["".to_string(), "mean φ".to_string()];
-        header.extend((1..=result.n_modalities).map(|j| format!("Φ·{j}")));
+        header.extend((1..=m).map(|j| format!("Φ·{j}")));
         let header: Vec<&str> = header.iter().map(String::as_str).collect();
         say!("{}", table(&header, &rows));
         let pairs: Vec<Vec<String>> = e
@@ -195,81 +190,15 @@ fn print_result(result: &InterShapResult, split: &str, bg: &str, seconds: f64) {
             .iter()
             .map(|p| {
                 vec![
-                    format!("{}-{}", p.i, p.j),
+                    format!("{}-{}", p.modalities[0], p.modalities[1]),
                     format!("{:+.5}", p.interaction),
-                    format!("{:.2} %", 100.0 * p.share),
+                    format!("{:.2} %", p.percent),
                 ]
             })
             .collect();
         say!("{}", table(&["pair", "interaction", "share"], &pairs));
     }
-}
-
-fn matrix_json(m: &ndarray::Array2<f64>) -> Value {
-    json!(m.rows().into_iter().map(|r| r.to_vec()).collect::<Vec<_>>())
-}
-
-fn explanation_json(e: &Explanation) -> serde_json::Map<String, Value> {
-    let pairs: serde_json::Map<String, Value> = e
-        .pairs
-        .iter()
-        .map(|p| {
-            (
-                format!("{}-{}", p.i, p.j),
-                json!({"interaction": p.interaction, "share": p.share, "percent": 100.0 * p.share}),
-            )
-        })
-        .collect();
-    let mut out = serde_json::Map::new();
-    out.insert("output".into(), json!(e.output));
-    out.insert("global".into(), json!(e.global));
-    out.insert("global_percent".into(), json!(e.global_percent()));
-    out.insert("local_mean".into(), json!(e.local_mean));
-    out.insert("local_std".into(), json!(e.local_std));
-    out.insert("interaction_matrix".into(), matrix_json(&e.mean_matrix));
-    out.insert("shapley_values".into(), json!(e.mean_shapley));
-    out.insert("base_value".into(), json!(e.base_value));
-    out.insert("pairs".into(), Value::Object(pairs));
-    out
-}
-
-/// The JSON document of a result (the first explained output at the top level,
-/// every output under `outputs` when several were explained).
-pub fn to_json(result: &InterShapResult, bg_split: &str, seconds: f64) -> Value {
-    let m = &result.masking;
-    let mut doc = serde_json::Map::new();
-    doc.insert("method".into(), json!("intershap"));
-    doc.insert("modalities".into(), json!(result.n_modalities));
-    doc.insert("n".into(), json!(result.n_samples()));
-    if let Some(first) = result.explanations.first() {
-        doc.extend(explanation_json(first));
+    for w in &report.warnings {
+        say!("warning: {w}");
     }
-    if result.explanations.len() > 1 {
-        doc.insert(
-            "outputs".into(),
-            Value::Array(
-                result
-                    .explanations
-                    .iter()
-                    .map(|e| Value::Object(explanation_json(e)))
-                    .collect(),
-            ),
-        );
-    }
-    doc.insert(
-        "masking".into(),
-        json!({
-            "method": m.method,
-            "background_split": bg_split,
-            "background_rows": m.background_rows,
-            "rows_per_value": m.rows_per_value,
-            "space": m.space,
-            "shapley": m.shapley,
-            "permutations": m.permutations,
-            "seed": m.seed,
-            "model_rows": m.model_rows,
-        }),
-    );
-    doc.insert("seconds".into(), json!(seconds));
-    Value::Object(doc)
 }

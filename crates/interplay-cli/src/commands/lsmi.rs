@@ -8,17 +8,12 @@ use crate::progress::Bars;
 use anyhow::Context as _;
 use interplay::data::{Dataset, Split};
 use interplay::knife::{KnifeConfig, KnifeInit};
-use interplay::lsmi::{
-    estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
-};
+use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
 use interplay::nn::ClassifierTraining;
-use interplay::Result;
+use interplay::report::table::{lsmi_table, TABLE_EXTENSIONS};
+use interplay::report::{serde_name, LsmiReport};
 use interplay::Units;
-use serde_json::{json, Value};
-use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::PathBuf;
 
 /// Which rows are decomposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -180,119 +175,6 @@ fn split_name(s: SplitChoice) -> &'static str {
     }
 }
 
-fn atoms_json(a: interplay::lsmi::Atoms, u: Units) -> Value {
-    json!({
-        "redundancy": u.from_nats(a.redundancy),
-        "uniqueness_1": u.from_nats(a.uniqueness_1),
-        "uniqueness_2": u.from_nats(a.uniqueness_2),
-        "synergy": u.from_nats(a.synergy),
-    })
-}
-
-/// The JSON fields of one pair's decomposition.
-fn pair_json(p: &PairEstimate, u: Units) -> serde_json::Map<String, Value> {
-    let mut m = match atoms_json(p.adjusted, u) {
-        Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    };
-    m.insert(
-        "modalities".into(),
-        json!([p.modalities.0 + 1, p.modalities.1 + 1]),
-    );
-    m.insert("adjustment".into(), json!(u.from_nats(p.adjustment)));
-    m.insert("raw".into(), atoms_json(p.raw, u));
-    m.insert(
-        "mi".into(),
-        json!({"x1_y": u.from_nats(p.mi[0]), "x2_y": u.from_nats(p.mi[1]), "x1x2_y": u.from_nats(p.mi[2])}),
-    );
-    m.insert(
-        "entropy".into(),
-        json!({"x1": u.from_nats(p.entropy[0]), "x2": u.from_nats(p.entropy[1])}),
-    );
-    m
-}
-
-fn result_json(r: &LsmiResult, args: &Args, split: &str, seconds: f64) -> Value {
-    let u = args.units;
-    let mut top = serde_json::Map::new();
-    top.insert("method".into(), json!("lsmi"));
-    top.insert("units".into(), json!(u.name()));
-    top.insert("split".into(), json!(split));
-    top.insert("n".into(), json!(r.n));
-    top.insert("n_classes".into(), json!(r.n_classes));
-    top.insert(
-        "prior".into(),
-        json!(match args.prior {
-            PriorChoice::Empirical => "empirical",
-            PriorChoice::Uniform => "uniform",
-        }),
-    );
-    if let Some(first) = r.pairs.first() {
-        for (k, v) in pair_json(first, u) {
-            if k != "modalities" {
-                top.insert(k, v);
-            }
-        }
-    }
-    if r.pairs.len() > 1 {
-        let pairs: Vec<Value> = r
-            .pairs
-            .iter()
-            .map(|p| Value::Object(pair_json(p, u)))
-            .collect();
-        top.insert("pairs".into(), Value::Array(pairs));
-    }
-    top.insert("seed".into(), json!(args.seed));
-    top.insert("seconds".into(), json!(seconds));
-    Value::Object(top)
-}
-
-/// Extensions `--per-sample` writes.
-const PER_SAMPLE_FORMATS: [&str; 3] = ["csv", "npz", "parquet"];
-
-const PER_SAMPLE_COLUMNS: [&str; 9] = ["r", "u1", "u2", "s", "i1", "i2", "i12", "h1", "h2"];
-
-fn per_sample_values(p: &PairEstimate, row: usize, u: Units) -> [f64; 9] {
-    let a = p.atoms[row];
-    [
-        a.redundancy,
-        a.uniqueness_1,
-        a.uniqueness_2,
-        a.synergy,
-        p.i1[row],
-        p.i2[row],
-        p.i12[row],
-        p.h1[row],
-        p.h2[row],
-    ]
-    .map(|v| u.from_nats(v))
-}
-
-fn write_per_sample_csv(file: &mut File, path: &Path, r: &LsmiResult, u: Units) -> Result<()> {
-    let mut w = std::io::BufWriter::new(file);
-    let io = |e| interplay::Error::io(path, e);
-    let multi = r.pairs.len() > 1;
-    let mut header = vec!["index"];
-    if multi {
-        header.extend(["modality_a", "modality_b"]);
-    }
-    header.extend(PER_SAMPLE_COLUMNS);
-    writeln!(w, "{}", header.join(",")).map_err(io)?;
-    for p in &r.pairs {
-        for row in 0..r.n {
-            let mut line = row.to_string();
-            if multi {
-                line.push_str(&format!(",{},{}", p.modalities.0 + 1, p.modalities.1 + 1));
-            }
-            for v in per_sample_values(p, row, u) {
-                line.push_str(&format!(",{v}"));
-            }
-            writeln!(w, "{line}").map_err(io)?;
-        }
-    }
-    w.flush().map_err(io)
-}
-
 /// Run `interplay lsmi`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[
@@ -300,137 +182,69 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         (
             "--per-sample",
             args.per_sample.as_deref(),
-            &PER_SAMPLE_FORMATS,
+            &TABLE_EXTENSIONS,
         ),
     ])?;
-    args.config().validate()?;
-    let start = Instant::now();
+    let config = args.config();
+    config.validate()?;
     let data = args
         .data
         .load(None)
         .with_context(|| format!("reading {}", args.data.data.display()))?;
     let bars = Bars::new(ctx.quiet);
     let (result, split) = run_estimate(&args, &data, &bars)?;
-    let seconds = start.elapsed().as_secs_f64();
-    let u = args.units;
-    let title = format!(
+    let report = LsmiReport::new(&result, &config, args.folds, &split, args.units);
+    say!(
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",
         args.data.data.display(),
-        result.n,
-        match args.prior {
-            PriorChoice::Empirical => "empirical",
-            PriorChoice::Uniform => "uniform",
-        },
-        u.name()
+        report.n,
+        serde_name(&report.settings.prior),
+        args.units.name()
     );
-    say!("{title}\n{}", report(&result, u));
+    say!("{}", text(&report));
     if let Some(path) = &args.per_sample {
-        outputs.staging().write(path, |file| {
-            match interplay::output::extension(path).as_deref() {
-                Some("npz") => write_per_sample_npz(file, path, &result, u),
-                Some("parquet") => write_per_sample_parquet(file, path, &result, u),
-                _ => write_per_sample_csv(file, path, &result, u),
-            }
-        })?;
+        lsmi_table(&result, args.units)?.write(outputs.staging(), path)?;
     }
     if let Some(path) = &args.json {
-        outputs.json(path, &result_json(&result, &args, &split, seconds))?;
+        outputs.json(path, &report)?;
     }
     outputs.commit()
 }
 
 /// The readable result: adjusted and raw means per pair, then each pair's shift,
-/// mutual informations and entropies, all in `u`.
-pub fn report(result: &LsmiResult, u: Units) -> String {
-    let rows: Vec<Vec<String>> = result
+/// mutual informations and entropies, in the report's units.
+pub fn text(report: &LsmiReport) -> String {
+    let rows: Vec<Vec<String>> = report
         .pairs
         .iter()
         .flat_map(|p| {
-            let name = format!("{}-{}", p.modalities.0 + 1, p.modalities.1 + 1);
+            let name = format!("{}-{}", p.modalities[0], p.modalities[1]);
             [("adjusted", p.adjusted), ("raw", p.raw)].map(|(kind, a)| {
                 let mut row = vec![name.clone(), kind.to_string()];
                 row.extend(
                     [a.redundancy, a.uniqueness_1, a.uniqueness_2, a.synergy]
-                        .map(|v| format!("{:.4}", u.from_nats(v))),
+                        .map(|v| format!("{v:.4}")),
                 );
                 row
             })
         })
         .collect();
     let mut out = table(&["pair", "means", "R", "U1", "U2", "S"], &rows);
-    for p in &result.pairs {
+    for p in &report.pairs {
         out.push_str(&format!(
             "\npair {}-{}: shift {:.4}; I(x1;y) {:.4}, I(x2;y) {:.4}, I(x1,x2;y) {:.4}; h(x1) {:.4}, h(x2) {:.4}",
-            p.modalities.0 + 1,
-            p.modalities.1 + 1,
-            u.from_nats(p.adjustment),
-            u.from_nats(p.mi[0]),
-            u.from_nats(p.mi[1]),
-            u.from_nats(p.mi[2]),
-            u.from_nats(p.entropy[0]),
-            u.from_nats(p.entropy[1]),
+            p.modalities[0],
+            p.modalities[1],
+            p.adjustment,
+            p.mi.x1_y,
+            p.mi.x2_y,
+            p.mi.x1x2_y,
+            p.entropy.x1,
+            p.entropy.x2,
         ));
     }
+    for w in &report.warnings {
+        out.push_str(&format!("\nwarning: {w}"));
+    }
     out
-}
-
-/// One Parquet table, one row per (pair, sample), with the same columns as the CSV.
-fn write_per_sample_parquet(file: &mut File, path: &Path, r: &LsmiResult, u: Units) -> Result<()> {
-    use interplay::data::parquet::{write_table_to, Column};
-    let rows = r.pairs.len() * r.n;
-    let index: Vec<i64> = (0..rows).map(|k| (k % r.n) as i64).collect();
-    let pair_a: Vec<i64> = r
-        .pairs
-        .iter()
-        .flat_map(|p| std::iter::repeat_n(p.modalities.0 as i64 + 1, r.n))
-        .collect();
-    let pair_b: Vec<i64> = r
-        .pairs
-        .iter()
-        .flat_map(|p| std::iter::repeat_n(p.modalities.1 as i64 + 1, r.n))
-        .collect();
-    let values: Vec<Vec<f64>> = (0..PER_SAMPLE_COLUMNS.len())
-        .map(|c| {
-            r.pairs
-                .iter()
-                .flat_map(|p| (0..r.n).map(move |row| per_sample_values(p, row, u)[c]))
-                .collect()
-        })
-        .collect();
-    let mut columns = vec![("index", Column::Int64(&index))];
-    if r.pairs.len() > 1 {
-        columns.push(("modality_a", Column::Int64(&pair_a)));
-        columns.push(("modality_b", Column::Int64(&pair_b)));
-    }
-    columns.extend(
-        PER_SAMPLE_COLUMNS
-            .iter()
-            .zip(&values)
-            .map(|(name, v)| (*name, Column::Float64(v))),
-    );
-    write_table_to(file, path, &columns)
-}
-
-fn write_per_sample_npz(file: &mut File, path: &Path, r: &LsmiResult, u: Units) -> Result<()> {
-    use interplay::data::{DType, RawTensor};
-    let tensor = |dtype: DType, bytes: Vec<u8>| {
-        RawTensor::new(dtype, vec![r.n], bytes).map_err(interplay::Error::invalid)
-    };
-    let index = (0..r.n as i64).flat_map(i64::to_le_bytes).collect();
-    let mut arrays = vec![("index".to_string(), tensor(DType::I64, index)?)];
-    let multi = r.pairs.len() > 1;
-    for p in &r.pairs {
-        for (c, name) in PER_SAMPLE_COLUMNS.iter().enumerate() {
-            let bytes = (0..r.n)
-                .flat_map(|row| per_sample_values(p, row, u)[c].to_le_bytes())
-                .collect();
-            let key = if multi {
-                format!("{}_{}_{name}", p.modalities.0 + 1, p.modalities.1 + 1)
-            } else {
-                name.to_string()
-            };
-            arrays.push((key, tensor(DType::F64, bytes)?));
-        }
-    }
-    interplay::data::npz::write_to(file, path, &arrays)
 }

@@ -8,7 +8,6 @@ pub mod emap;
 pub mod generate;
 pub mod inspect;
 pub mod intershap;
-mod intershap_per_sample;
 pub mod lsmi;
 pub mod model_input;
 pub mod pid;

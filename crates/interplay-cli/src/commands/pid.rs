@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
 use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
+use interplay::report::{PidReport, PidSource};
 use interplay::Units;
-use serde_json::json;
 
 use super::data_args::{DataArgs, ReadArgs};
 use super::model_input::load_model;
@@ -86,18 +86,14 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         (Some(path), None) => {
             let p = read_joint_csv(path)?;
             let r = broja(&p, &options).with_context(|| format!("PID of {}", path.display()))?;
-            let [n1, n2, ny] = p.shape();
-            (
-                r,
-                json!({"joint": path.display().to_string(), "shape": [n1, n2, ny]}),
-            )
+            (r, PidSource::table("joint", p.shape(), None))
         }
         (None, Some(_)) => data_pid(&args, &options)?,
         _ => return Err(UsageError("give either --joint TABLE.csv or --data FILE".into()).into()),
     };
     print_result(&result);
     if let Some(out) = &args.json {
-        outputs.json(out, &to_json(&result, source))?;
+        outputs.json(out, &PidReport::new(&result, source, args.seed))?;
     }
     outputs.commit()?;
     Ok(())
@@ -105,7 +101,7 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
 
 /// PID of a dataset: discretise both modalities and decompose the histogram
 /// with the labels, or with the model's predictions when --model is given.
-fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, serde_json::Value)> {
+fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, PidSource)> {
     let data = args
         .data
         .as_ref()
@@ -141,49 +137,21 @@ fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, s
             .into())
         }
     };
-    let (r, target) = match &args.model {
+    let (r, kind) = match &args.model {
         Some(path) => {
             let model = load_model(path, &split.dims())?;
             (
                 pid_of_model(x1, x2, model.as_ref(), &discretise, options)?,
-                "model predictions",
+                "model",
             )
         }
         None => {
             let labels = split.require_labels("PID")?;
-            (pid_of_data(x1, x2, labels, &discretise, options)?, "labels")
+            (pid_of_data(x1, x2, labels, &discretise, options)?, "data")
         }
     };
-    let source = json!({
-        "data": data.display().to_string(),
-        "split": split_name,
-        "target": target,
-        "discretisation": discretise,
-        "clusters_used": r.clusters,
-        "samples": x1.nrows(),
-    });
+    let source = PidSource::discretised(kind, x1.nrows(), &discretise, &r);
     Ok((r.pid, source))
-}
-
-/// The JSON document of a PID result.
-fn to_json(r: &PidResult, source: serde_json::Value) -> serde_json::Value {
-    json!({
-        "method": "pid-broja",
-        "units": r.units.name(),
-        "redundancy": r.redundancy,
-        "unique1": r.unique1,
-        "unique2": r.unique2,
-        "synergy": r.synergy,
-        "mi_x1_y": r.mi_x1_y,
-        "mi_x2_y": r.mi_x2_y,
-        "mi_x1x2_y": r.mi_x1x2_y,
-        "solver": r.solver,
-        "status": r.status,
-        "duality_gap": r.duality_gap,
-        "max_constraint_violation": r.max_constraint_violation,
-        "iterations": r.iterations,
-        "input": source,
-    })
 }
 
 fn print_result(r: &PidResult) {

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use interplay::report::ShapeReport;
 use interplay::shape::{draw_background, shape, shape_output, ShapeMetric};
-use serde_json::json;
 
 use super::model_input::ModelInput;
 use super::split_choice::pick_split;
@@ -79,15 +79,7 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         100.0 * out.cross_modal_ratio
     );
     if let Some(path) = &args.json {
-        let v = json!({
-            "method": "shape",
-            "units": "fraction",
-            "split": split_name,
-            "performance": perf,
-            "output": out,
-            "background_split": bg_name,
-        });
-        outputs.json(path, &v)?;
+        outputs.json(path, &ShapeReport::new(&perf, &out, args.seed))?;
     }
     outputs.commit()?;
     Ok(())

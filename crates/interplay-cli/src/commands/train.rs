@@ -1,11 +1,12 @@
 //! `interplay train`: train a built-in fusion network (early, intermediate or late)
 //! and save it as a self-describing .safetensors model.
 
-use interplay::data::{read, ReadOptions};
+use interplay::metrics::majority_rate;
 use interplay::model::fusion::{fusion_bytes, train_fusion, Fusion, FusionTraining};
-use serde_json::json;
+use interplay::report::TrainReport;
 use std::path::PathBuf;
 
+use super::data_args::DataArgs;
 use super::UsageError;
 use crate::output::{table, Outputs};
 use crate::progress::Bars;
@@ -14,9 +15,10 @@ use crate::progress::Bars;
 #[derive(Debug, clap::Args)]
 #[command(allow_negative_numbers = true)]
 pub struct Args {
-    /// Data file with `train` and `val` splits and labels.
-    #[arg(long)]
-    pub data: PathBuf,
+    /// Data with `train` and `val` splits and labels (any readable format; CSV
+    /// with a column spec).
+    #[command(flatten)]
+    pub data: DataArgs,
     /// Where the modalities are joined: early, intermediate or late.
     #[arg(long, default_value = "early")]
     pub fusion: String,
@@ -65,7 +67,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         ..FusionTraining::default()
     };
     config.validate()?;
-    let data = read(&args.data, &ReadOptions::default())?;
+    let data = args.data.load(None)?;
     let train = data.split(&args.train_split)?;
     let val = data.split(&args.val_split)?;
     let n_classes = data
@@ -118,21 +120,13 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             &rows
         )
     );
+    let majority = majority_rate(val.require_labels("validation")?);
+    let summary = TrainReport::new(fusion.name(), net.n_params(), &report, &config, majority);
+    for w in &summary.warnings {
+        eprintln!("warning: {w}");
+    }
     if let Some(path) = &args.json {
-        outputs.json(
-            path,
-            &json!({
-                "method": "train",
-                "fusion": fusion.name(),
-                "parameters": net.n_params(),
-                "best_epoch": report.best_epoch,
-                "val_accuracy": report.val_accuracy,
-                "val_macro_f1": report.val_macro_f1,
-                "train_loss_nats": report.train_loss,
-                "config": config,
-                "seconds": seconds,
-            }),
-        )?;
+        outputs.json(path, &summary)?;
     }
     outputs.commit()?;
     say!("saved {} ({seconds:.1} s)", args.output.display());

@@ -2,16 +2,15 @@
 //! per-sample interaction matrices and the local and global scores.
 
 use ndarray::{Array2, Array3, Axis};
-use rand::seq::index::sample as sample_indices;
 use std::cell::RefCell;
 
 use super::config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget};
 use super::masking::{coalition_means, outputs_in_space, MaskedInputs};
 use super::scores::{local_scores, mean_matrix, mean_std, pair_shares, PairShare};
 use crate::data::Split;
+use crate::model::eval::{background_rows, choose_rows, SAMPLES_STREAM};
 use crate::model::Model;
 use crate::progress::Progress;
-use crate::rng::{seeded, stream_id};
 use crate::shapley::{self, Interactions, SamplingConfig, MAX_EXACT_PLAYERS};
 use crate::{Error, Result};
 
@@ -95,19 +94,6 @@ impl InterShapResult {
     }
 }
 
-/// Seeded subset of `n` row indices (all of them, in order, when `k ≥ n`).
-fn choose_rows(n: usize, k: Option<usize>, seed: u64, stream: &str) -> Vec<usize> {
-    match k {
-        Some(k) if k < n => {
-            let mut rng = seeded(seed, stream_id(stream));
-            let mut idx = sample_indices(&mut rng, n, k).into_vec();
-            idx.sort_unstable();
-            idx
-        }
-        _ => (0..n).collect(),
-    }
-}
-
 /// Views of every matrix.
 fn views(v: &[Array2<f32>]) -> Vec<ndarray::ArrayView2<'_, f32>> {
     v.iter().map(|a| a.view()).collect()
@@ -162,17 +148,12 @@ pub fn explain(
             )));
         }
     }
-    let sample_idx = choose_rows(
-        inputs.len(),
-        config.samples,
-        config.seed,
-        "intershap-samples",
-    );
+    let sample_idx = choose_rows(inputs.len(), config.samples, config.seed, SAMPLES_STREAM);
     let bg_k = match config.background {
         BackgroundRows::Sample(b) => Some(b),
         BackgroundRows::All => None,
     };
-    let bg_idx = choose_rows(background.len(), bg_k, config.seed, "intershap-background");
+    let bg_idx = background_rows(background.len(), bg_k, config.seed);
     let x = standard_rows(inputs, &sample_idx);
     let bg = standard_rows(background, &bg_idx);
     let (n, n_bg) = (sample_idx.len(), bg_idx.len());

@@ -3,6 +3,7 @@
 //! modality to class scores. Built-in fusion networks, ONNX files and Python
 //! callables all implement it.
 
+pub mod eval;
 pub mod fusion;
 pub mod guard;
 pub mod load;

@@ -13,10 +13,15 @@ mod pid;
 mod scores;
 pub mod table;
 
-pub use self::intershap::{InterShapOutput, InterShapReport, InterShapSettings, PairShareReport};
-pub use self::lsmi::{LsmiPair, LsmiReport, LsmiSettings};
-pub use self::pid::{PidReport, PidSource, SolverReport};
-pub use self::scores::{CompareReport, EmapReport, ShapeReport, TrainReport};
+pub use self::intershap::{
+    InterShapOutput, InterShapReport, InterShapSettings, PairShareReport, SamplingErrors,
+};
+pub use self::lsmi::{Entropies, LsmiPair, LsmiReport, LsmiSettings};
+pub use self::pid::{Discretisation, PidReport, PidSource, SolverReport};
+pub use self::scores::{
+    CompareInterShap, CompareReport, EmapReport, ShapeOutput, ShapePerformance, ShapeReport,
+    TrainReport, TrainSettings,
+};
 pub use crate::lsmi::Atoms;
 
 use schemars::JsonSchema;
@@ -73,6 +78,15 @@ impl MutualInformations {
             x2_y: f(mi[1]),
             x1x2_y: f(mi[2]),
         }
+    }
+}
+
+/// The name serde gives a unit enum variant: its one spelling in reports and on
+/// every surface.
+pub fn serde_name(v: &impl Serialize) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }
 

@@ -3,8 +3,9 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{MutualInformations, Provenance};
+use super::{serde_name, MutualInformations, Provenance};
 use crate::lsmi::Atoms;
+use crate::pid::continuous::{ContinuousPid, DiscretiseOptions};
 use crate::pid::{PidResult, SolveStatus};
 
 /// What the decomposed distribution came from.
@@ -21,6 +22,38 @@ pub struct PidSource {
     /// The discretisation, for `data` and `model`: normalisation, PCA
     /// components and clusters asked for.
     pub discretisation: Option<Discretisation>,
+}
+
+impl PidSource {
+    /// A given table (`kind` `joint`) or discrete samples (`samples`, with `rows`).
+    pub fn table(kind: &str, shape: [usize; 3], rows: Option<usize>) -> Self {
+        PidSource {
+            kind: kind.to_string(),
+            shape,
+            rows,
+            discretisation: None,
+        }
+    }
+
+    /// Continuous data discretised with `options` (`kind` `data` or `model`).
+    pub fn discretised(
+        kind: &str,
+        rows: usize,
+        options: &DiscretiseOptions,
+        pid: &ContinuousPid,
+    ) -> Self {
+        PidSource {
+            kind: kind.to_string(),
+            shape: pid.joint.shape(),
+            rows: Some(rows),
+            discretisation: Some(Discretisation {
+                normalisation: serde_name(&options.normalisation),
+                pca: options.pca_components,
+                clusters: options.clusters,
+                clusters_used: pid.clusters,
+            }),
+        }
+    }
 }
 
 /// How continuous modalities were discretised.
@@ -99,13 +132,5 @@ impl PidReport {
             },
             warnings: Vec::new(),
         }
-    }
-}
-
-/// The name serde gives a unit enum variant (its one spelling in reports).
-pub(crate) fn serde_name(v: &impl Serialize) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }

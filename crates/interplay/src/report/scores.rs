@@ -3,8 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::pid::serde_name;
-use super::{InterShapOutput, InterShapSettings, PidReport, Provenance};
+use super::{serde_name, InterShapOutput, InterShapSettings, PidReport, Provenance};
 use crate::emap::EmapResult;
 use crate::model::fusion::{FusionTraining, TrainReport as FitReport};
 use crate::shape::{ShapeOutputResult, ShapeResult};
@@ -228,6 +227,13 @@ impl TrainReport {
         config: &FusionTraining,
         majority_accuracy: f64,
     ) -> Self {
+        let mut warnings = Vec::new();
+        if fit.val_accuracy <= majority_accuracy {
+            warnings.push(format!(
+                "validation accuracy {:.3} is not above the majority-class rate {:.3}: the model has learnt nothing usable, and scores explaining it mean little",
+                fit.val_accuracy, majority_accuracy
+            ));
+        }
         TrainReport {
             provenance: Provenance::new("train", "nats", config.seed),
             fusion: fusion.to_string(),
@@ -245,7 +251,7 @@ impl TrainReport {
                 lr_step: config.lr_step,
                 lr_gamma: config.lr_gamma,
             },
-            warnings: Vec::new(),
+            warnings,
         }
     }
 }
