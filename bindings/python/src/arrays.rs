@@ -127,6 +127,17 @@ pub fn modalities(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Array2<f32
         .collect()
 }
 
+/// A library report as the Python dictionary of its JSON document: the same keys
+/// and values as the command line's `--json` (floats round-trip exactly).
+pub fn report_dict<'py>(
+    py: Python<'py>,
+    report: &impl serde::Serialize,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = serde_json::to_string(report)
+        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
 /// A numpy array that owns a copy of `m`.
 pub fn to_numpy<'py, T: numpy::Element + Clone, D: ndarray::Dimension>(
     py: Python<'py>,

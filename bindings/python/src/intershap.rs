@@ -9,12 +9,13 @@ use interplay::intershap::{
     explain, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget, Space,
 };
 use interplay::model::{load::LoadOptions, Model, OutputKind};
+use interplay::report::InterShapReport;
 use ndarray::{Array1, Array2, ArrayView2};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::arrays::{check_finite, modalities, to_numpy};
+use crate::arrays::{check_finite, modalities, report_dict, to_numpy};
 use crate::callable::{CallableModel, Returns};
 use crate::errors::to_py_err;
 
@@ -64,7 +65,7 @@ pub fn intershap<'py>(
     model: &Bound<'py, PyAny>,
     inputs: &Bound<'py, PyAny>,
     background: Option<&Bound<'py, PyAny>>,
-    n_background: usize,
+    n_background: Option<usize>,
     output: &str,
     space: &str,
     concat: bool,
@@ -75,6 +76,14 @@ pub fn intershap<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let returns = Returns::parse(returns)?;
     let inputs = split_of(modalities(inputs, "inputs")?, "inputs")?;
+    // An explicit background is used as given (all its rows) unless the caller
+    // also sets n_background; without one, n_background rows (the library's
+    // default) are drawn from the inputs.
+    let rows = match (background.is_some(), n_background) {
+        (_, Some(n)) => BackgroundRows::Sample(n),
+        (true, None) => BackgroundRows::All,
+        (false, None) => InterShapConfig::default().background,
+    };
     let background = match background {
         Some(b) => split_of(modalities(b, "background")?, "background")?,
         None => inputs.clone(),
@@ -98,7 +107,7 @@ pub fn intershap<'py>(
         None => (1..=m).map(|k| format!("modality_{k}")).collect(),
     };
     let mut config = InterShapConfig {
-        background: BackgroundRows::Sample(n_background),
+        background: rows,
         output: parse_output(output)?,
         space: Space::parse(space).map_err(to_py_err)?,
         seed,
@@ -171,41 +180,7 @@ fn result_dict<'py>(
     d.set_item("global", ex.global)?;
     d.set_item("modality_names", PyList::new(py, &names)?)?;
 
-    let s = PyDict::new(py);
-    s.set_item("output", &ex.output)?;
-    s.set_item("n_samples", res.n_samples())?;
-    s.set_item("n_modalities", res.n_modalities)?;
-    s.set_item("modalities", PyList::new(py, &names)?)?;
-    s.set_item("global", ex.global)?;
-    s.set_item("global_percent", ex.global_percent())?;
-    s.set_item("local_mean", ex.local_mean)?;
-    s.set_item("local_std", ex.local_std)?;
-    s.set_item("base_value", ex.base_value)?;
-    s.set_item("mean_shapley", ex.mean_shapley.clone())?;
-    s.set_item(
-        "mean_matrix",
-        to_numpy(py, ex.mean_matrix.clone()).call_method0("tolist")?,
-    )?;
-    let pairs = PyList::empty(py);
-    for p in &ex.pairs {
-        let pd = PyDict::new(py);
-        pd.set_item("i", p.i)?;
-        pd.set_item("j", p.j)?;
-        pd.set_item("interaction", p.interaction)?;
-        pd.set_item("share", p.share)?;
-        pairs.append(pd)?;
-    }
-    s.set_item("pairs", pairs)?;
-    let mk = PyDict::new(py);
-    mk.set_item("method", res.masking.method)?;
-    mk.set_item("background_rows", res.masking.background_rows)?;
-    mk.set_item("rows_per_value", res.masking.rows_per_value)?;
-    mk.set_item("space", res.masking.space)?;
-    mk.set_item("shapley", res.masking.shapley)?;
-    mk.set_item("seed", res.masking.seed)?;
-    mk.set_item("model_rows", res.masking.model_rows)?;
-    mk.set_item("batch_size", config.batch_size)?;
-    s.set_item("masking", mk)?;
-    d.set_item("summary", s)?;
+    let report = InterShapReport::new(res, config, Some(names));
+    d.set_item("summary", report_dict(py, &report)?)?;
     Ok(d)
 }

@@ -2,16 +2,15 @@
 //! with the GIL released.
 
 use interplay::data::Split;
-use interplay::lsmi::{
-    estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate, Prior,
-};
+use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate};
+use interplay::report::LsmiReport;
 use interplay::Units;
 use ndarray::{Array1, Array2};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{check_finite, labels, matrix_f32, to_numpy};
+use crate::arrays::{check_finite, labels, matrix_f32, report_dict, to_numpy};
 use crate::errors::to_py_err;
 
 /// Folds of the cross-fitting used when no evaluation set is given.
@@ -61,15 +60,7 @@ pub fn lsmi<'py>(
     let mut config = LsmiConfig {
         seed,
         adjust,
-        prior: match prior {
-            "empirical" => Prior::Empirical,
-            "uniform" => Prior::Uniform,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "prior must be 'empirical' or 'uniform', got '{other}'"
-                )))
-            }
-        },
+        prior: prior.parse().map_err(to_py_err)?,
         ..LsmiConfig::default()
     };
     if let Some(e) = epochs {
@@ -109,7 +100,7 @@ pub fn lsmi<'py>(
         .map_err(to_py_err)
     })?;
     let evaluated = if eval.is_some() {
-        "eval"
+        "val"
     } else {
         "cross-fitted"
     };
@@ -117,10 +108,9 @@ pub fn lsmi<'py>(
         py,
         &result,
         units,
-        prior,
-        seed,
+        &config,
         evaluated,
-        folds.or(eval.is_none().then_some(folds_used)),
+        eval.is_none().then_some(folds_used),
     )
 }
 
@@ -132,13 +122,12 @@ fn per_sample<'py>(
     to_numpy(py, v.map(|x| u.from_nats(x)).collect::<Array1<f64>>())
 }
 
-/// Arrays in `u` and the summary with the CLI's JSON keys.
+/// Arrays in `u` and the summary: the library's report, as the CLI writes it.
 fn result_dict<'py>(
     py: Python<'py>,
     r: &LsmiResult,
     u: Units,
-    prior: &str,
-    seed: u64,
+    config: &LsmiConfig,
     evaluated: &str,
     folds: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -169,35 +158,7 @@ fn result_dict<'py>(
     d.set_item("entropy_1", per_sample(py, p.h1.iter().copied(), u))?;
     d.set_item("entropy_2", per_sample(py, p.h2.iter().copied(), u))?;
     d.set_item("units", u.name())?;
-
-    let atoms = |a: interplay::lsmi::Atoms| -> PyResult<Bound<'py, PyDict>> {
-        let m = PyDict::new(py);
-        m.set_item("redundancy", u.from_nats(a.redundancy))?;
-        m.set_item("uniqueness_1", u.from_nats(a.uniqueness_1))?;
-        m.set_item("uniqueness_2", u.from_nats(a.uniqueness_2))?;
-        m.set_item("synergy", u.from_nats(a.synergy))?;
-        Ok(m)
-    };
-    let s = atoms(p.adjusted)?;
-    s.set_item("method", "lsmi")?;
-    s.set_item("units", u.name())?;
-    s.set_item("split", evaluated)?;
-    s.set_item("folds", folds)?;
-    s.set_item("n", r.n)?;
-    s.set_item("n_classes", r.n_classes)?;
-    s.set_item("prior", prior)?;
-    s.set_item("adjustment", u.from_nats(p.adjustment))?;
-    s.set_item("raw", atoms(p.raw)?)?;
-    let mi = PyDict::new(py);
-    mi.set_item("x1_y", u.from_nats(p.mi[0]))?;
-    mi.set_item("x2_y", u.from_nats(p.mi[1]))?;
-    mi.set_item("x1x2_y", u.from_nats(p.mi[2]))?;
-    s.set_item("mi", mi)?;
-    let h = PyDict::new(py);
-    h.set_item("x1", u.from_nats(p.entropy[0]))?;
-    h.set_item("x2", u.from_nats(p.entropy[1]))?;
-    s.set_item("entropy", h)?;
-    s.set_item("seed", seed)?;
-    d.set_item("summary", s)?;
+    let report = LsmiReport::new(r, config, folds, evaluated, u);
+    d.set_item("summary", report_dict(py, &report)?)?;
     Ok(d)
 }

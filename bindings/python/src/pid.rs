@@ -2,23 +2,25 @@
 //! distribution, given as a probability table or as discrete samples.
 
 use interplay::discrete::JointTable;
-use interplay::pid::{broja, BrojaOptions, BrojaSolver, SolveStatus};
+use interplay::pid::{broja, BrojaOptions, BrojaSolver};
+use interplay::report::{PidReport, PidSource};
 use interplay::Units;
 use numpy::{PyArray3, PyArrayMethods};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::symbols;
+use crate::arrays::{report_dict, symbols};
 use crate::errors::to_py_err;
 
-/// The joint table p(x1, x2, y) from a 3-D array or from three code columns.
+/// The joint table p(x1, x2, y) from a 3-D array or from three code columns, and
+/// what it came from.
 fn joint_of(
     joint: Option<&Bound<'_, PyAny>>,
     x1: Option<&Bound<'_, PyAny>>,
     x2: Option<&Bound<'_, PyAny>>,
     y: Option<&Bound<'_, PyAny>>,
-) -> PyResult<JointTable> {
+) -> PyResult<(JointTable, PidSource)> {
     match (joint, x1, x2, y) {
         (Some(j), None, None, None) => {
             let np = numpy::get_array_module(j.py())?;
@@ -32,11 +34,15 @@ fn joint_of(
             let a = view.as_array();
             let (n1, n2, ny) = a.dim();
             let p: Vec<f64> = a.iter().copied().collect();
-            JointTable::new([n1, n2, ny], p).map_err(to_py_err)
+            let table = JointTable::new([n1, n2, ny], p).map_err(to_py_err)?;
+            let source = PidSource::table("joint", table.shape(), None);
+            Ok((table, source))
         }
         (None, Some(a), Some(b), Some(c)) => {
             let (a, b, c) = (symbols(a, "x1")?, symbols(b, "x2")?, symbols(c, "y")?);
-            JointTable::from_samples(&a, &b, &c).map_err(to_py_err)
+            let table = JointTable::from_samples(&a, &b, &c).map_err(to_py_err)?;
+            let source = PidSource::table("samples", table.shape(), Some(a.len()));
+            Ok((table, source))
         }
         _ => Err(PyValueError::new_err(
             "give either joint (a 3-D probability array) or all of x1, x2, y (discrete codes)",
@@ -55,42 +61,15 @@ pub fn pid<'py>(
     y: Option<&Bound<'py, PyAny>>,
     units: &str,
     solver: &str,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<Bound<'py, PyAny>> {
     let units: Units = units.parse().map_err(to_py_err)?;
-    let solver = match solver {
-        "newton" => BrojaSolver::Newton,
-        "clarabel" => BrojaSolver::Clarabel,
-        other => {
-            return Err(PyValueError::new_err(format!(
-                "solver must be 'newton' or 'clarabel', got '{other}'"
-            )))
-        }
-    };
-    let table = joint_of(joint, x1, x2, y)?;
+    let solver: BrojaSolver = solver.parse().map_err(to_py_err)?;
+    let (table, source) = joint_of(joint, x1, x2, y)?;
     let options = BrojaOptions {
         solver,
         units,
         ..BrojaOptions::default()
     };
     let r = crate::interrupt::run_detached(py, move || broja(&table, &options).map_err(to_py_err))?;
-    let d = PyDict::new(py);
-    d.set_item("method", "broja")?;
-    d.set_item("units", r.units.name())?;
-    d.set_item("redundancy", r.redundancy)?;
-    d.set_item("uniqueness_1", r.unique1)?;
-    d.set_item("uniqueness_2", r.unique2)?;
-    d.set_item("synergy", r.synergy)?;
-    d.set_item("mi_x1_y", r.mi_x1_y)?;
-    d.set_item("mi_x2_y", r.mi_x2_y)?;
-    d.set_item("mi_x1x2_y", r.mi_x1x2_y)?;
-    d.set_item(
-        "status",
-        match r.status {
-            SolveStatus::Optimal => "optimal",
-            SolveStatus::Inaccurate => "inaccurate",
-        },
-    )?;
-    d.set_item("duality_gap", r.duality_gap)?;
-    d.set_item("iterations", r.iterations)?;
-    Ok(d)
+    report_dict(py, &PidReport::new(&r, source, 0))
 }

@@ -86,7 +86,7 @@ def intershap(
     inputs: Sequence[Any],
     *,
     background: Optional[Sequence[Any]] = None,
-    n_background: int = 100,
+    n_background: Optional[int] = None,
     output: Union[str, int] = "best",
     space: str = "probability",
     concat: bool = False,
@@ -117,11 +117,13 @@ def intershap(
     inputs:
         The samples to explain: M array-likes of ``N × d_m``.
     background:
-        Rows that stand in for absent modalities (M arrays with the same widths).
+        Rows that stand in for absent modalities (M arrays with the same widths),
+        used as given: every row, unless ``n_background`` is also set.
         Default: ``n_background`` rows drawn from ``inputs`` with ``seed``.
     n_background:
-        Number of background rows B drawn when ``background`` is ``None``. Every
-        coalition value is the exact mean over the B rows.
+        Number of background rows B drawn (seeded) from ``background``, or from
+        ``inputs`` when no background is given (default 100 then). Every coalition
+        value is the exact mean over the B rows.
     output:
         ``"best"`` explains the probability of the class predicted on the full input;
         an integer explains that class.
@@ -163,7 +165,7 @@ def intershap(
         model,
         list(inputs),
         None if background is None else list(background),
-        _checks.integer("n_background", n_background, 1),
+        _checks.optional_integer("n_background", n_background, 1),
         str(output),
         space,
         bool(concat),

@@ -22,10 +22,12 @@ def pid(
 
     Give either ``joint``, a 3-D array ``p[x1, x2, y]`` of probabilities, or the three
     columns ``x1``, ``x2``, ``y`` of discrete codes (non-negative integers) from which the
-    empirical joint is counted. Returns a dict with ``redundancy``, ``uniqueness_1``,
-    ``uniqueness_2``, ``synergy``, the mutual informations ``mi_x1_y``, ``mi_x2_y``,
-    ``mi_x1x2_y`` (all in ``units``: ``"nats"`` or ``"bits"``), the solver ``status``
-    and the certified ``duality_gap``. ``solver`` is ``"newton"`` (default) or
-    ``"clarabel"``. Invalid tables or codes raise ``ValueError``.
+    empirical joint is counted (codes are relabelled densely, so any integers work).
+    Returns the PID report — the same document as ``interplay pid --json``
+    (docs/schema/pid.schema.json): ``atoms`` (``redundancy``, ``uniqueness_1``,
+    ``uniqueness_2``, ``synergy``) and ``mi`` (``x1_y``, ``x2_y``, ``x1x2_y``), all in
+    ``units`` (``"nats"`` or ``"bits"``), the ``source`` table's shape, and the
+    ``solver``'s status and certified duality gap. ``solver`` is ``"newton"`` (default)
+    or ``"clarabel"``. Invalid tables or codes raise ``ValueError``.
     """
     return _interplay.pid(joint, x1, x2, y, units, solver)

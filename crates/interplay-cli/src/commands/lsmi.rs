@@ -11,7 +11,7 @@ use interplay::knife::{KnifeConfig, KnifeInit};
 use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
 use interplay::nn::ClassifierTraining;
 use interplay::report::table::{lsmi_table, TABLE_EXTENSIONS};
-use interplay::report::{serde_name, LsmiReport};
+use interplay::report::LsmiReport;
 use interplay::Units;
 use std::path::PathBuf;
 
@@ -28,22 +28,9 @@ pub enum SplitChoice {
     All,
 }
 
-/// Label prior subtracted in the pointwise mutual informations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PriorChoice {
-    /// Class frequencies of the training rows.
-    Empirical,
-    /// 1/C, as the original LSMI code (right only for balanced labels).
-    Uniform,
-}
-
-/// How KNIFE's component means are initialised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum KnifeInitChoice {
-    /// At K distinct training rows.
-    Samples,
-    /// N(0, init_std²).
-    Random,
+/// The library's defaults, the only place they are written.
+fn defaults() -> LsmiConfig {
+    LsmiConfig::default()
 }
 
 /// Arguments of `interplay lsmi`.
@@ -57,39 +44,39 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "val")]
     pub split: SplitChoice,
     /// Label prior in the pointwise mutual informations.
-    #[arg(long, value_enum, default_value = "empirical")]
-    pub prior: PriorChoice,
+    #[arg(long, default_value_t = defaults().prior)]
+    pub prior: Prior,
     /// Report the raw atoms without the original's dataset-level shift.
     #[arg(long)]
     pub no_adjust: bool,
     /// Units of every reported quantity: nats or bits.
-    #[arg(long, default_value = "nats")]
+    #[arg(long, default_value_t = Units::Nats)]
     pub units: Units,
     /// Seed of every random choice (initialisation, batch order, folds).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = defaults().seed)]
     pub seed: u64,
     /// Training epochs of the classifiers.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = defaults().discriminator.epochs)]
     pub epochs_discriminator: usize,
     /// Training epochs of the KNIFE entropy estimators.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = defaults().knife.epochs)]
     pub epochs_entropy: usize,
     /// Mini-batch size of all training.
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = defaults().discriminator.batch_size)]
     pub batch_size: usize,
     /// Hidden width of the classifiers' two hidden layers.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = defaults().hidden)]
     pub hidden: usize,
     /// KNIFE mixture components per modality.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = defaults().knife.components)]
     pub components: usize,
     /// Where KNIFE's component means start: at random training rows (`samples`,
     /// better fits) or N(0, init_std²) (`random`, the original code).
-    #[arg(long, value_enum, default_value = "samples")]
-    pub knife_init: KnifeInitChoice,
+    #[arg(long, default_value_t = defaults().knife.init)]
+    pub knife_init: KnifeInit,
     /// Standard deviation of KNIFE's initial log-scales and coupling (the original
     /// code uses 1.0 with random means).
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = defaults().knife.init_std)]
     pub knife_init_std: f64,
     /// Compatibility with the original code, which never zeroes KNIFE's gradients
     /// (Adam then sees the running sum of all batch gradients).
@@ -112,10 +99,7 @@ impl Args {
     fn config(&self) -> LsmiConfig {
         LsmiConfig {
             seed: self.seed,
-            prior: match self.prior {
-                PriorChoice::Empirical => Prior::Empirical,
-                PriorChoice::Uniform => Prior::Uniform,
-            },
+            prior: self.prior,
             adjust: !self.no_adjust,
             hidden: self.hidden,
             discriminator: ClassifierTraining {
@@ -125,10 +109,7 @@ impl Args {
             },
             knife: KnifeConfig {
                 components: self.components,
-                init: match self.knife_init {
-                    KnifeInitChoice::Samples => KnifeInit::Samples,
-                    KnifeInitChoice::Random => KnifeInit::Random,
-                },
+                init: self.knife_init,
                 init_std: self.knife_init_std,
                 accumulate_grads: self.accumulate_knife_grads,
                 epochs: self.epochs_entropy,
@@ -198,7 +179,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",
         args.data.data.display(),
         report.n,
-        serde_name(&report.settings.prior),
+        report.settings.prior,
         args.units.name()
     );
     say!("{}", text(&report));

@@ -20,6 +20,28 @@ pub enum KnifeInit {
     Random,
 }
 
+impl std::str::FromStr for KnifeInit {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "samples" => Ok(KnifeInit::Samples),
+            "random" => Ok(KnifeInit::Random),
+            other => Err(Error::invalid(format!(
+                "knife_init must be 'samples' or 'random', got '{other}'"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for KnifeInit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            KnifeInit::Samples => "samples",
+            KnifeInit::Random => "random",
+        })
+    }
+}
+
 /// KNIFE options. [`Default`] gives the recommended data-initialised setting with
 /// LSMI's training budget; [`KnifeConfig::official`] reproduces the LSMI code.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,28 @@ pub enum Prior {
     Uniform,
 }
 
+impl std::str::FromStr for Prior {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "empirical" => Ok(Prior::Empirical),
+            "uniform" => Ok(Prior::Uniform),
+            other => Err(Error::invalid(format!(
+                "prior must be 'empirical' or 'uniform', got '{other}'"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for Prior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Prior::Empirical => "empirical",
+            Prior::Uniform => "uniform",
+        })
+    }
+}
+
 /// Everything that decides an LSMI estimate. [`Default`] gives the LSMI paper's
 /// training budget with the spec's bug fixes (empirical prior, zeroed KNIFE gradients,
 /// data-initialised KNIFE means).

@@ -17,6 +17,28 @@ pub enum BrojaSolver {
     Clarabel,
 }
 
+impl std::str::FromStr for BrojaSolver {
+    type Err = crate::Error;
+    fn from_str(text: &str) -> crate::Result<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "newton" => Ok(BrojaSolver::Newton),
+            "clarabel" => Ok(BrojaSolver::Clarabel),
+            other => Err(crate::Error::invalid(format!(
+                "solver must be 'newton' or 'clarabel', got '{other}'"
+            ))),
+        }
+    }
+}
+
+impl std::fmt::Display for BrojaSolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            BrojaSolver::Newton => "newton",
+            BrojaSolver::Clarabel => "clarabel",
+        })
+    }
+}
+
 /// How a solver run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
