@@ -68,7 +68,7 @@ def test_efficiency_per_sample(rng, mlp):
     np.testing.assert_allclose(r.phi.sum(axis=2), r.shapley_values, atol=1e-6)
     np.testing.assert_allclose(r.phi, np.transpose(r.phi, (0, 2, 1)), atol=1e-9)  # Φ_ij = SII_ij / 2 = Φ_ji
     assert np.all((r.local >= 0) & (r.local <= 1))
-    assert r.summary["n_samples"] == n and r.summary["masking"]["background_rows"] == 25
+    assert r.summary["n_samples"] == n and r.summary["settings"]["background_rows"] == 25
 
 
 def test_additive_model_has_no_interaction(rng):
@@ -119,7 +119,8 @@ def test_reproducible_from_seed(rng, mlp):
 def test_explicit_background_and_names(rng, mlp):
     x, bg = data(rng), data(rng, n=7)
     r = interplay.intershap(mlp, x, background=bg, modality_names=["rna", "protein"])
-    assert r.summary["masking"]["background_rows"] == 7
+    assert r.summary["settings"]["background_rows"] == 7
+    assert r.summary["modality_names"] == ["rna", "protein"]
     assert r.modality_names == ["rna", "protein"]
 
 

@@ -37,11 +37,14 @@ def test_atoms_add_up_per_sample(result):
 
 def test_summary_is_the_cli_json(result):
     s = result.summary
+    pair = s["pairs"][0]
     for key in ("redundancy", "uniqueness_1", "uniqueness_2", "synergy"):
-        assert s[key] == pytest.approx(float(np.mean(getattr(result, key))), abs=1e-9)
+        assert s["atoms"][key] == pytest.approx(float(np.mean(getattr(result, key))), abs=1e-9)
+        assert pair["adjusted"][key] == s["atoms"][key]
     assert s["units"] == "nats" and s["n"] == 240 and s["n_classes"] == 2
-    assert s["mi"]["x1_y"] == pytest.approx(float(result.pmi_1.mean()), abs=1e-9)
-    assert set(s["raw"]) == {"redundancy", "uniqueness_1", "uniqueness_2", "synergy"}
+    assert s["method"] == "lsmi" and s["schema_version"] == 1
+    assert pair["mi"]["x1_y"] == pytest.approx(float(result.pmi_1.mean()), abs=1e-9)
+    assert set(pair["raw"]) == {"redundancy", "uniqueness_1", "uniqueness_2", "synergy"}
 
 
 def test_bits_are_nats_over_ln2():

@@ -16,17 +16,19 @@ def xor_joint():
 
 def test_xor_is_pure_synergy():
     r = interplay.pid(xor_joint(), units="bits")
-    assert r["synergy"] == pytest.approx(1.0, abs=1e-6)
+    assert r["atoms"]["synergy"] == pytest.approx(1.0, abs=1e-6)
     for k in ("redundancy", "uniqueness_1", "uniqueness_2"):
-        assert r[k] == pytest.approx(0.0, abs=1e-6)
-    assert r["units"] == "bits" and r["status"] == "optimal"
+        assert r["atoms"][k] == pytest.approx(0.0, abs=1e-6)
+    assert r["units"] == "bits" and r["solver"]["status"] == "optimal"
+    assert r["method"] == "pid" and r["source"]["kind"] == "joint"
 
 
 def test_copy_of_one_bit_from_samples_is_redundant():
     a = np.array([0, 1] * 50)
     r = interplay.pid(x1=a, x2=a, y=a, units="bits")
-    assert r["redundancy"] == pytest.approx(1.0, abs=1e-6)
-    assert r["synergy"] == pytest.approx(0.0, abs=1e-6)
+    assert r["atoms"]["redundancy"] == pytest.approx(1.0, abs=1e-6)
+    assert r["atoms"]["synergy"] == pytest.approx(0.0, abs=1e-6)
+    assert r["source"] == {"kind": "samples", "shape": [2, 2, 2], "rows": 100, "discretisation": None}
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def test_pid_discrete_xor_decomposes_to_synergy():
     s = ds["train"]
     codes = [m.argmax(axis=1) for m in s.modalities]
     r = interplay.pid(x1=codes[0], x2=codes[1], y=s.labels, units="bits")
-    assert r["synergy"] == pytest.approx(1.0, abs=0.02)
+    assert r["atoms"]["synergy"] == pytest.approx(1.0, abs=0.02)
 
 
 def test_generator_errors():
