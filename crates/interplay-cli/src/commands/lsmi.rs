@@ -105,7 +105,8 @@ pub struct Args {
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
     /// Write one row per sample (r, u1, u2, s and the five pointwise quantities) to
-    /// this file: CSV, NumPy .npz or Apache .parquet by extension.
+    /// this file: CSV, NumPy .npz or Apache .parquet by extension (.parquet needs
+    /// the `parquet` feature, on by default).
     #[arg(long, value_name = "OUT")]
     pub per_sample: Option<PathBuf>,
 }
@@ -291,6 +292,12 @@ fn write_per_sample_csv(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result
 /// Run `interplay lsmi`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let start = Instant::now();
+    if let Some(path) = &args.per_sample {
+        // Refuse an output this build cannot write before estimating anything.
+        if per_sample_format(path) == PerSampleFormat::Parquet && !cfg!(feature = "parquet") {
+            return Err(interplay::Error::missing_feature("Parquet", "parquet").into());
+        }
+    }
     let data = args
         .data
         .load(None)
@@ -311,13 +318,10 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     );
     println!("{title}\n{}", report(&result, u));
     if let Some(path) = &args.per_sample {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase());
-        match ext.as_deref() {
-            Some("npz") => write_per_sample_npz(path, &result, u)?,
-            Some("parquet") => write_per_sample_parquet(path, &result, u)?,
-            _ => write_per_sample_csv(path, &result, u)?,
+        match per_sample_format(path) {
+            PerSampleFormat::Npz => write_per_sample_npz(path, &result, u)?,
+            PerSampleFormat::Parquet => write_per_sample_parquet(path, &result, u)?,
+            PerSampleFormat::Csv => write_per_sample_csv(path, &result, u)?,
         }
     }
     if let Some(path) = &args.json {
@@ -361,7 +365,33 @@ pub fn report(result: &LsmiResult, u: Units) -> String {
     out
 }
 
+/// The per-sample file's format, from its extension (CSV unless .npz or .parquet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PerSampleFormat {
+    Csv,
+    Npz,
+    Parquet,
+}
+
+fn per_sample_format(path: &Path) -> PerSampleFormat {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("npz") => PerSampleFormat::Npz,
+        Some("parquet") => PerSampleFormat::Parquet,
+        _ => PerSampleFormat::Csv,
+    }
+}
+
+/// Without the `parquet` feature `run` refuses .parquet before estimating.
+#[cfg(not(feature = "parquet"))]
+fn write_per_sample_parquet(_path: &Path, _r: &LsmiResult, _u: Units) -> anyhow::Result<()> {
+    Err(interplay::Error::missing_feature("Parquet", "parquet").into())
+}
+
 /// One Parquet table, one row per (pair, sample), with the same columns as the CSV.
+#[cfg(feature = "parquet")]
 fn write_per_sample_parquet(path: &Path, r: &LsmiResult, u: Units) -> anyhow::Result<()> {
     use interplay::data::parquet::{write_table, Column};
     let rows = r.pairs.len() * r.n;

@@ -18,6 +18,7 @@ pub mod keys;
 pub mod npy;
 pub mod npy_dir;
 pub mod npz;
+#[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod pt;
 pub mod read;

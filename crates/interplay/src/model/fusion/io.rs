@@ -40,7 +40,7 @@ pub fn save_fusion(net: &FusionNet, path: &Path, extra: &[(String, String)]) -> 
         crate::model::Model::n_classes(net).to_string(),
     );
     meta.insert("format_version".into(), "1".into());
-    safetensors::serialize_to_file(views, &Some(meta), path)
+    safetensors::serialize_to_file(views, Some(meta), path)
         .map_err(|e| Error::io(path, std::io::Error::other(e.to_string())))
 }
 
