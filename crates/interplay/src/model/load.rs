@@ -71,7 +71,13 @@ mod tests {
         let err = load(Path::new("m.onnx"), &[2, 2], &LoadOptions::default())
             .err()
             .expect("a build without `onnx` cannot load .onnx");
-        assert!(matches!(err, Error::MissingFeature { feature: "onnx", .. }));
+        assert!(matches!(
+            err,
+            Error::MissingFeature {
+                feature: "onnx",
+                ..
+            }
+        ));
         assert!(err.to_string().contains("no ONNX support"), "{err}");
         assert!(err.is_user_input());
     }

@@ -205,7 +205,9 @@ mod tests {
                 ..
             }
         ));
-        assert!(err.to_string().contains("rebuild with the `clarabel` feature"));
+        assert!(err
+            .to_string()
+            .contains("rebuild with the `clarabel` feature"));
         assert!(broja(&p, &BrojaOptions::default()).is_ok());
     }
 }
