@@ -6,12 +6,21 @@ PYTHON ?= python3
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
 
-.PHONY: test test-rust test-python python-dev python-venv bench lint doc demo
+.PHONY: test test-rust test-lean test-python python-dev python-venv bench lint doc demo
 
 test: test-rust test-python
 
 test-rust:
 	$(CARGO) test --release --workspace
+	@scripts/check_feature_unification.sh
+	$(MAKE) --no-print-directory test-lean
+
+# The library without its optional backends (onnx, parquet, clarabel) must build,
+# and refuse what needs them with a clear error. Release mode so that it reuses
+# the dependencies `cargo test --release` compiled (`cargo check` would not); only
+# the library's unit tests, which cover the refusals, to keep it cheap.
+test-lean:
+	$(CARGO) test --release -p interplay --no-default-features --lib
 
 test-python:
 	@if [ -f bindings/python/pyproject.toml ]; then \

@@ -184,6 +184,7 @@ fn three_modalities_report_every_pair() {
 }
 
 #[test]
+#[cfg(feature = "parquet")]
 fn per_sample_parquet_holds_one_row_per_sample_and_the_atoms_add_up() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::record::Field;
@@ -210,4 +211,20 @@ fn per_sample_parquet_holds_one_row_per_sample_and_the_atoms_add_up() {
         assert!((value("r") + value("u1") - value("i1")).abs() < 1e-9);
         assert!((value("r") + value("u1") + value("u2") + value("s") - value("i12")).abs() < 1e-9);
     }
+}
+
+#[test]
+#[cfg(not(feature = "parquet"))]
+fn per_sample_parquet_needs_the_parquet_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rows.parquet");
+    let out = interplay()
+        .args(["lsmi", "--data", REFERENCE, "--per-sample"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rebuild with the `parquet` feature"), "{err}");
+    assert!(!path.exists());
 }

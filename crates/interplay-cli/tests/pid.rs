@@ -44,6 +44,7 @@ fn pid_of_the_and_table_in_bits() {
     assert!((s - 0.5).abs() < 1e-6, "S {s}");
 }
 
+#[cfg(feature = "clarabel")]
 #[test]
 fn nats_and_the_clarabel_solver_can_be_chosen() {
     let dir = tempfile::tempdir().unwrap();
@@ -137,4 +138,20 @@ fn pid_of_csv_data_finds_the_informative_modality() {
     let u1 = v["unique1"].as_f64().unwrap();
     assert!(u1 > 0.95, "U1 {u1} bits: {v}");
     assert!(v["unique2"].as_f64().unwrap().abs() < 0.02);
+}
+
+#[cfg(not(feature = "clarabel"))]
+#[test]
+fn the_clarabel_solver_needs_the_clarabel_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("xor.csv");
+    std::fs::write(&csv, "x1,x2,y,p\n0,0,0,1\n0,1,1,1\n1,0,1,1\n1,1,0,1\n").unwrap();
+    let out = interplay()
+        .args(["pid", "--solver", "clarabel", "--joint"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rebuild with the `clarabel` feature"), "{err}");
 }

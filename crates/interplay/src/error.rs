@@ -34,6 +34,16 @@ pub enum Error {
     /// The caller asked the work to stop (see [`crate::progress::Progress::check`]).
     #[error("interrupted")]
     Interrupted,
+    /// The operation needs an optional backend that this build was compiled
+    /// without (a Cargo feature of the `interplay` crate: `onnx`, `parquet`,
+    /// `clarabel`).
+    #[error("this build of interplay has no {what} support; rebuild with the `{feature}` feature")]
+    MissingFeature {
+        /// What is missing, as users know it ("ONNX", "Parquet", "Clarabel solver").
+        what: &'static str,
+        /// The Cargo feature that enables it.
+        feature: &'static str,
+    },
 }
 
 impl Error {
@@ -42,13 +52,22 @@ impl Error {
     pub fn is_user_input(&self) -> bool {
         matches!(
             self,
-            Error::Io { .. } | Error::Format { .. } | Error::InvalidInput(_)
+            Error::Io { .. }
+                | Error::Format { .. }
+                | Error::InvalidInput(_)
+                | Error::MissingFeature { .. }
         )
     }
 
     /// Shorthand for [`Error::InvalidInput`].
     pub fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput(message.into())
+    }
+
+    /// Shorthand for [`Error::MissingFeature`] (for front ends whose own features
+    /// forward to the library's).
+    pub fn missing_feature(what: &'static str, feature: &'static str) -> Self {
+        Error::MissingFeature { what, feature }
     }
 
     /// Shorthand for [`Error::Format`] on a file.

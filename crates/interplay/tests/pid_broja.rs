@@ -64,9 +64,16 @@ fn canonical() -> Vec<(&'static str, JointTable, [f64; 4], [f64; 3])> {
     ]
 }
 
+/// The solvers in this build (Clarabel needs the `clarabel` feature).
+const SOLVERS: &[BrojaSolver] = &[
+    BrojaSolver::Newton,
+    #[cfg(feature = "clarabel")]
+    BrojaSolver::Clarabel,
+];
+
 #[test]
 fn both_solvers_match_the_canonical_values_to_1e6_bits() {
-    for solver in [BrojaSolver::Newton, BrojaSolver::Clarabel] {
+    for &solver in SOLVERS {
         for (name, p, atoms, mis) in canonical() {
             let r = solve(&p, solver);
             assert_eq!(r.units, Units::Bits);
@@ -132,6 +139,7 @@ fn random_joint(shape: [usize; 3], zero_fraction: f64, seed: u64) -> JointTable 
     JointTable::new(shape, p).unwrap()
 }
 
+#[cfg(feature = "clarabel")]
 #[test]
 fn newton_agrees_with_clarabel_on_random_joints_and_is_feasible() {
     let shapes = [[3, 4, 2], [5, 3, 3], [6, 6, 4], [8, 5, 2], [4, 7, 3]];
@@ -226,15 +234,20 @@ fn zero_rows_labels_and_single_cells_are_handled() {
     )
     .unwrap();
     let a = solve(&p, BrojaSolver::Newton);
-    let b = solve(&p, BrojaSolver::Clarabel);
-    for (x, y) in a.atoms().iter().zip(b.atoms()) {
-        assert!((x - y).abs() < 1e-6 && x.is_finite());
+    assert!(a.atoms().iter().all(|x| x.is_finite()));
+    #[cfg(feature = "clarabel")]
+    {
+        let b = solve(&p, BrojaSolver::Clarabel);
+        for (x, y) in a.atoms().iter().zip(b.atoms()) {
+            assert!((x - y).abs() < 1e-6 && x.is_finite());
+        }
     }
     let point = JointTable::new([1, 1, 1], vec![1.0]).unwrap();
     let r = solve(&point, BrojaSolver::Newton);
     assert!(r.atoms().iter().all(|v| v.abs() < 1e-12));
 }
 
+#[cfg(feature = "clarabel")]
 #[test]
 fn newton_agrees_with_clarabel_on_sparse_histograms() {
     // Few samples over many cells: most cells empty, many optima on the boundary.

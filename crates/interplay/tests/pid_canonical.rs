@@ -7,7 +7,12 @@ use interplay::Units;
 
 #[test]
 fn broja_reproduces_every_documented_canonical_decomposition() {
-    for solver in [BrojaSolver::Newton, BrojaSolver::Clarabel] {
+    let solvers = [
+        BrojaSolver::Newton,
+        #[cfg(feature = "clarabel")]
+        BrojaSolver::Clarabel,
+    ];
+    for solver in solvers {
         let options = BrojaOptions {
             solver,
             units: Units::Nats,

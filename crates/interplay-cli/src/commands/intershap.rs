@@ -6,7 +6,7 @@ use interplay::intershap::{
     explain, Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space,
 };
 use interplay::model::{load, LoadOptions, OutputKind};
-use interplay::report::table::{intershap_table, TABLE_EXTENSIONS};
+use interplay::report::table::{check_format, intershap_table, TABLE_EXTENSIONS};
 use interplay::report::InterShapReport;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -114,6 +114,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             &TABLE_EXTENSIONS,
         ),
     ])?;
+    if let Some(path) = &args.per_sample {
+        check_format(path)?;
+    }
     let (config, load_options) = config(&args)?;
     let data = args.data.load(None)?;
     let inputs = data.split(&args.split)?;

@@ -10,7 +10,7 @@ use interplay::data::{Dataset, Split};
 use interplay::knife::{KnifeConfig, KnifeInit};
 use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
 use interplay::nn::ClassifierTraining;
-use interplay::report::table::{lsmi_table, TABLE_EXTENSIONS};
+use interplay::report::table::{check_format, lsmi_table, TABLE_EXTENSIONS};
 use interplay::report::LsmiReport;
 use interplay::Units;
 use std::path::PathBuf;
@@ -90,7 +90,8 @@ pub struct Args {
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
     /// Write one row per sample (r, u1, u2, s and the five pointwise quantities) to
-    /// this file: CSV, NumPy .npz or Apache .parquet by extension.
+    /// this file: CSV, NumPy .npz or Apache .parquet by extension (.parquet needs
+    /// the `parquet` feature, on by default).
     #[arg(long, value_name = "OUT")]
     pub per_sample: Option<PathBuf>,
 }
@@ -166,6 +167,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             &TABLE_EXTENSIONS,
         ),
     ])?;
+    if let Some(path) = &args.per_sample {
+        check_format(path)?;
+    }
     let config = args.config();
     config.validate()?;
     let data = args

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod npy;
 pub mod npy_dir;
 pub mod npz;
+#[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod pickle;
 pub mod pt;

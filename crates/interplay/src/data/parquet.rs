@@ -1,5 +1,7 @@
 //! Tables of named numeric columns as Apache Parquet, for per-sample results that
 //! dataframe tools (pandas, polars, Spark) open directly.
+//!
+//! Needs the `parquet` feature (on by default); without it this module is absent.
 
 use std::path::Path;
 use std::sync::Arc;

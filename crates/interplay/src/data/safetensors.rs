@@ -82,7 +82,7 @@ pub fn encode(tensors: &[(String, RawTensor)]) -> Result<Vec<u8>> {
                 .map_err(|e| Error::invalid(format!("key '{key}': {e}")))
         })
         .collect::<Result<Vec<_>>>()?;
-    ::safetensors::serialize(views, &None)
+    ::safetensors::serialize(views, None)
         .map_err(|e| Error::invalid(format!("cannot encode safetensors: {e}")))
 }
 

@@ -1,8 +1,9 @@
-//! Opening a model file with the backend its extension names.
+//! Opening a model file with the backend its extension names. `.onnx` files need
+//! the `onnx` feature (on by default); without it they are refused with
+//! [`Error::MissingFeature`].
 
 use std::path::Path;
 
-use super::onnx::OnnxModel;
 use super::{Model, OutputKind};
 use crate::{Error, Result};
 
@@ -22,7 +23,8 @@ impl Default for LoadOptions {
 }
 
 /// Open `path` for data whose modalities have widths `dims`: `.onnx` with tract,
-/// `.safetensors` as a built-in fusion network.
+/// `.safetensors` as a built-in fusion network. In a build without the `onnx`
+/// feature, `.onnx` is an [`Error::MissingFeature`].
 pub fn load(path: &Path, dims: &[usize], options: &LoadOptions) -> Result<Box<dyn Model>> {
     let ext = path
         .extension()
@@ -41,10 +43,42 @@ pub fn load(path: &Path, dims: &[usize], options: &LoadOptions) -> Result<Box<dy
             }
             Ok(Box::new(net))
         }
-        "onnx" => Ok(Box::new(OnnxModel::load(path, dims, options.onnx_output)?)),
+        "onnx" => load_onnx(path, dims, options),
         _ => Err(Error::format(
             path,
             "unknown model format (expected a .safetensors built-in model or an .onnx file)",
         )),
+    }
+}
+
+#[cfg(feature = "onnx")]
+fn load_onnx(path: &Path, dims: &[usize], options: &LoadOptions) -> Result<Box<dyn Model>> {
+    let model = super::onnx::OnnxModel::load(path, dims, options.onnx_output)?;
+    Ok(Box::new(model))
+}
+
+#[cfg(not(feature = "onnx"))]
+fn load_onnx(_path: &Path, _dims: &[usize], _options: &LoadOptions) -> Result<Box<dyn Model>> {
+    Err(Error::missing_feature("ONNX", "onnx"))
+}
+
+#[cfg(all(test, not(feature = "onnx")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn onnx_models_are_refused_with_the_feature_to_rebuild_with() {
+        let err = load(Path::new("m.onnx"), &[2, 2], &LoadOptions::default())
+            .err()
+            .expect("a build without `onnx` cannot load .onnx");
+        assert!(matches!(
+            err,
+            Error::MissingFeature {
+                feature: "onnx",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("no ONNX support"), "{err}");
+        assert!(err.is_user_input());
     }
 }

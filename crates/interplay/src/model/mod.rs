@@ -2,15 +2,19 @@
 //! "PID of a model") talks to a [`Model`]: a function from one batch of every
 //! modality to class scores. Built-in fusion networks, ONNX files and Python
 //! callables all implement it.
+//!
+//! ONNX support ([`onnx`], [`OnnxModel`]) needs the `onnx` feature (on by default).
 
 pub mod eval;
 pub mod fusion;
 pub mod guard;
 pub mod load;
+#[cfg(feature = "onnx")]
 pub mod onnx;
 
 pub use guard::{check_output, checked_forward};
 pub use load::{load, LoadOptions};
+#[cfg(feature = "onnx")]
 pub use onnx::OnnxModel;
 
 use ndarray::{Array2, ArrayView2};

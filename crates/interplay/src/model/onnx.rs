@@ -1,5 +1,8 @@
 //! ONNX classifiers run in pure Rust with tract: either one input holding every
 //! modality concatenated in order, or one input per modality.
+//!
+//! Needs the `onnx` feature (on by default). Without it this module is absent and
+//! [`load`](super::load()) refuses `.onnx` files with [`Error::MissingFeature`].
 
 use ndarray::{Array2, ArrayView2, Axis};
 use std::path::Path;

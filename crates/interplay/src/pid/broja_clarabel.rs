@@ -7,6 +7,10 @@
 //! Clarabel 0.11's cone is K_exp = cl{(x, y, z) : y > 0, y·e^{x/y} ≤ z}
 //! (`y·e^{x/y} ≤ z` ⇔ `y·log(y/z) ≤ −x`). Constraints take the form A·x + s = b,
 //! s ∈ K.
+//!
+//! Needs the `clarabel` feature (on by default); without it this module is absent
+//! and [`BrojaSolver::Clarabel`](super::BrojaSolver::Clarabel) is refused with
+//! [`Error::MissingFeature`](crate::Error::MissingFeature).
 
 use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};

@@ -6,8 +6,11 @@
 //! marginals. Two solvers are provided: a specialised Newton method on the dual
 //! (default, see `broja_newton`) and Clarabel's exponential-cone interior point
 //! method (the oracle). [`continuous`] discretises continuous modalities first
-//! (the CVX recipe of Liang et al. 2023).
+//! (the CVX recipe of Liang et al. 2023). The Clarabel solver needs the
+//! `clarabel` feature (on by default); without it, choosing it is an
+//! [`Error::MissingFeature`](crate::Error::MissingFeature).
 
+#[cfg(feature = "clarabel")]
 mod broja_clarabel;
 mod broja_newton;
 pub mod continuous;
@@ -97,7 +100,12 @@ pub fn broja(p: &JointTable, options: &BrojaOptions) -> Result<PidResult> {
     }
     let raw = match options.solver {
         BrojaSolver::Newton => broja_newton::solve(&s_solved, &options.newton),
+        #[cfg(feature = "clarabel")]
         BrojaSolver::Clarabel => broja_clarabel::solve(&s_solved, options.clarabel_tolerance)?,
+        #[cfg(not(feature = "clarabel"))]
+        BrojaSolver::Clarabel => {
+            return Err(crate::Error::missing_feature("Clarabel solver", "clarabel"))
+        }
     };
     let mut dense = s_solved.dense(&raw.q);
     if transpose {
@@ -176,4 +184,30 @@ fn gather(s: &Support, dense: &[f64]) -> Vec<f64> {
         }
     }
     q
+}
+
+#[cfg(all(test, not(feature = "clarabel")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clarabel_solver_is_refused_with_the_feature_to_rebuild_with() {
+        let p = JointTable::new([2, 2, 2], vec![0.125; 8]).unwrap();
+        let options = BrojaOptions {
+            solver: BrojaSolver::Clarabel,
+            ..BrojaOptions::default()
+        };
+        let err = broja(&p, &options).unwrap_err();
+        assert!(matches!(
+            err,
+            crate::Error::MissingFeature {
+                feature: "clarabel",
+                ..
+            }
+        ));
+        assert!(err
+            .to_string()
+            .contains("rebuild with the `clarabel` feature"));
+        assert!(broja(&p, &BrojaOptions::default()).is_ok());
+    }
 }

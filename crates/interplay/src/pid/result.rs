@@ -14,6 +14,7 @@ pub enum BrojaSolver {
     #[default]
     Newton,
     /// The exponential-cone program solved by Clarabel (the independent oracle).
+    /// Needs the `clarabel` feature (on by default).
     Clarabel,
 }
 

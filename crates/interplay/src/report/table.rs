@@ -15,6 +15,16 @@ use crate::{Error, Result, Units};
 /// feature (on in the command line and the Python wheel).
 pub const TABLE_EXTENSIONS: [&str; 3] = ["csv", "npz", "parquet"];
 
+/// Refuse, before any work, a table format this build cannot write (`.parquet`
+/// without the `parquet` feature); the extension itself is checked with
+/// [`crate::output::check_destination`] and [`TABLE_EXTENSIONS`].
+pub fn check_format(path: &Path) -> Result<()> {
+    if extension(path).as_deref() == Some("parquet") && !cfg!(feature = "parquet") {
+        return Err(Error::missing_feature("Parquet", "parquet"));
+    }
+    Ok(())
+}
+
 /// One column of a [`Table`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
@@ -142,10 +152,7 @@ impl Table {
 
     #[cfg(not(feature = "parquet"))]
     fn write_parquet(&self, _file: &mut std::fs::File, path: &Path) -> Result<()> {
-        Err(Error::invalid(format!(
-            "{}: this build of interplay has no Parquet support; rebuild with the `parquet` feature or write .csv/.npz",
-            path.display()
-        )))
+        check_format(path)
     }
 }
 

@@ -49,7 +49,7 @@ pub fn fusion_bytes(net: &FusionNet, extra: &[(String, String)]) -> Result<Vec<u
         crate::model::Model::n_classes(net).to_string(),
     );
     meta.insert("format_version".into(), "1".into());
-    safetensors::serialize(views, &Some(meta))
+    safetensors::serialize(views, Some(meta))
         .map_err(|e| Error::Numerical(format!("safetensors: {e}")))
 }
 

@@ -137,7 +137,6 @@ pub(crate) fn check_tensor_list(
     let extra: BTreeSet<&str> = tensors
         .names()
         .into_iter()
-        .map(String::as_str)
         .filter(|n| !wanted.contains(n))
         .collect();
     match extra.first() {
