@@ -66,7 +66,7 @@ fn rewritten(
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("model.safetensors");
-    safetensors::serialize_to_file(views, &Some(meta), &path).unwrap();
+    safetensors::serialize_to_file(views, Some(meta), &path).unwrap();
     (dir, path)
 }
 
