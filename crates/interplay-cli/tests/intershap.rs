@@ -96,38 +96,48 @@ fn train_then_explain() {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["method"], "intershap");
-    assert_eq!(v["modalities"], 2);
-    assert_eq!(v["n"], 100);
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["units"], "probability");
+    assert_eq!(v["n_modalities"], 2);
+    assert_eq!(v["n_samples"], 100);
+    let out0 = &v["outputs"][0];
     let g = v["global"].as_f64().unwrap();
+    assert_eq!(out0["global"].as_f64().unwrap(), g);
     assert!((v["global_percent"].as_f64().unwrap() - 100.0 * g).abs() < 1e-9);
     assert!(
         g > 0.3,
         "XOR of two modalities should be mostly interaction, got {g}"
     );
-    let pair = v["pairs"]["1-2"]["share"].as_f64().unwrap();
+    assert_eq!(out0["pairs"][0]["modalities"], serde_json::json!([1, 2]));
+    let pair = out0["pairs"][0]["share"].as_f64().unwrap();
     assert!((pair - g).abs() < 1e-9);
-    let mat = v["interaction_matrix"].as_array().unwrap();
+    let mat = out0["mean_matrix"].as_array().unwrap();
     let sum: f64 = mat
         .iter()
         .flat_map(|r| r.as_array().unwrap())
         .map(|x| x.as_f64().unwrap())
         .sum();
-    let phi: f64 = v["shapley_values"]
+    let phi: f64 = out0["mean_shapley"]
         .as_array()
         .unwrap()
         .iter()
         .map(|x| x.as_f64().unwrap())
         .sum();
     assert!((sum - phi).abs() < 1e-9);
-    assert_eq!(v["masking"]["method"], "mean");
-    assert_eq!(v["masking"]["background_rows"], 50);
+    let prediction = out0["prediction"].as_f64().unwrap();
+    let base = out0["base_value"].as_f64().unwrap();
+    assert!((prediction - base - phi).abs() < 1e-9, "efficiency");
+    assert_eq!(v["settings"]["masking"], "mean");
+    assert_eq!(v["settings"]["background_rows"], 50);
     let lines: Vec<String> = std::fs::read_to_string(&csv)
         .unwrap()
         .lines()
         .map(String::from)
         .collect();
     assert_eq!(lines.len(), 101);
-    assert!(lines[0].starts_with("sample,output,class,local,phi_1,phi_2,Phi_1_1"));
+    assert!(
+        lines[0].starts_with("sample,output,class,local,base_value,prediction,phi_1,phi_2,Phi_1_1")
+    );
 
     let npz = dir.path().join("per.npz");
     let out = interplay(&[

@@ -52,29 +52,36 @@ fn reference_file_json_and_per_sample_output() {
     );
     assert_eq!(v["method"], "lsmi");
     assert_eq!(v["units"], "nats");
-    assert_eq!(v["split"], "val");
+    assert_eq!(v["evaluated"], "val");
+    assert_eq!(v["seed"], 1);
+    assert_eq!(v["settings"]["prior"], "uniform");
     assert_eq!(v["n"], 400);
-    let r = v["redundancy"].as_f64().unwrap();
+    let pair = &v["pairs"][0];
+    let r = v["atoms"]["redundancy"].as_f64().unwrap();
+    assert_eq!(pair["adjusted"]["redundancy"].as_f64().unwrap(), r);
     assert!((0.42..0.47).contains(&r), "R {r}");
     let sum = ["redundancy", "uniqueness_1", "uniqueness_2", "synergy"]
         .iter()
-        .map(|k| v[k].as_f64().unwrap())
+        .map(|k| v["atoms"][k].as_f64().unwrap())
         .sum::<f64>();
-    assert!((sum - v["mi"]["x1x2_y"].as_f64().unwrap()).abs() < 1e-9);
-    let raw_r = v["raw"]["redundancy"].as_f64().unwrap();
-    assert!((raw_r + v["adjustment"].as_f64().unwrap() - r).abs() < 1e-9);
-    assert!(v["entropy"]["x1"].as_f64().unwrap() > 1.0);
+    assert!((sum - pair["mi"]["x1x2_y"].as_f64().unwrap()).abs() < 1e-9);
+    let raw_r = pair["raw"]["redundancy"].as_f64().unwrap();
+    assert!((raw_r + pair["adjustment"].as_f64().unwrap() - r).abs() < 1e-9);
+    assert!(pair["entropy"]["x1"].as_f64().unwrap() > 1.0);
     let text = std::fs::read_to_string(&csv).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 401);
-    assert_eq!(lines[0], "index,r,u1,u2,s,i1,i2,i12,h1,h2");
+    assert_eq!(
+        lines[0],
+        "index,modality_a,modality_b,r,u1,u2,s,i1,i2,i12,h1,h2"
+    );
     // Same seed, same numbers; bits are nats / ln 2.
     let again = run_json(
         &["--prior", "uniform", "--seed", "1", "--units", "bits"],
         dir.path(),
         "b.json",
     );
-    let bits = again["redundancy"].as_f64().unwrap();
+    let bits = again["atoms"]["redundancy"].as_f64().unwrap();
     assert!(
         (bits * std::f64::consts::LN_2 - r).abs() < 1e-12,
         "{bits} bits vs {r} nats"
@@ -102,7 +109,8 @@ fn cross_fitting_single_split_and_npz() {
         "c.json",
     );
     assert_eq!(v["n"], 1600);
-    assert!(v["split"].as_str().unwrap().contains("cross-fitted"));
+    assert!(v["evaluated"].as_str().unwrap().contains("cross-fitted"));
+    assert_eq!(v["settings"]["folds"], 2);
     let bytes = std::fs::read(&npz).unwrap();
     assert_eq!(&bytes[..2], b"PK", "an npz is a zip archive");
 }
@@ -180,7 +188,7 @@ fn three_modalities_report_every_pair() {
             serde_json::json!([2, 3])
         ]
     );
-    assert_eq!(v["redundancy"], pairs[0]["redundancy"]);
+    assert_eq!(v["atoms"], pairs[0]["adjusted"]);
 }
 
 #[test]

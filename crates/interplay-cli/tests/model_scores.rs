@@ -162,5 +162,6 @@ fn emap_shape_and_compare_on_an_additive_model() {
     let inter = c["intershap"]["global"].as_f64().unwrap();
     assert!((0.0..0.2).contains(&inter), "InterSHAP {inter}");
     assert_eq!(c["emap"]["accuracy_gap"].as_f64().unwrap(), 0.0);
-    assert_eq!(c["pid_model"]["status"], "optimal");
+    assert_eq!(c["pid_model"]["solver"]["status"], "optimal");
+    assert_eq!(c["pid_model"]["source"]["kind"], "model");
 }

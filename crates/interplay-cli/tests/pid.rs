@@ -35,11 +35,12 @@ fn pid_of_the_and_table_in_bits() {
     );
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(v["method"], "pid-broja");
+    assert_eq!(v["method"], "pid");
     assert_eq!(v["units"], "bits");
-    assert_eq!(v["status"], "optimal");
-    let r = v["redundancy"].as_f64().unwrap();
-    let s = v["synergy"].as_f64().unwrap();
+    assert_eq!(v["solver"]["status"], "optimal");
+    assert_eq!(v["source"]["kind"], "joint");
+    let r = v["atoms"]["redundancy"].as_f64().unwrap();
+    let s = v["atoms"]["synergy"].as_f64().unwrap();
     assert!((r - 0.311_278_124_459_132_9).abs() < 1e-6, "R {r}");
     assert!((s - 0.5).abs() < 1e-6, "S {s}");
 }
@@ -66,8 +67,8 @@ fn nats_and_the_clarabel_solver_can_be_chosen() {
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["units"], "nats");
-    assert_eq!(v["solver"], "clarabel");
-    assert!((v["synergy"].as_f64().unwrap() - std::f64::consts::LN_2).abs() < 1e-6);
+    assert_eq!(v["solver"]["name"], "clarabel");
+    assert!((v["atoms"]["synergy"].as_f64().unwrap() - std::f64::consts::LN_2).abs() < 1e-6);
 }
 
 #[test]
@@ -133,11 +134,11 @@ fn pid_of_csv_data_finds_the_informative_modality() {
     );
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(v["method"], "pid-broja");
-    assert_eq!(v["input"]["target"], "labels");
-    let u1 = v["unique1"].as_f64().unwrap();
+    assert_eq!(v["method"], "pid");
+    assert_eq!(v["source"]["kind"], "data");
+    let u1 = v["atoms"]["uniqueness_1"].as_f64().unwrap();
     assert!(u1 > 0.95, "U1 {u1} bits: {v}");
-    assert!(v["unique2"].as_f64().unwrap().abs() < 0.02);
+    assert!(v["atoms"]["uniqueness_2"].as_f64().unwrap().abs() < 0.02);
 }
 
 #[cfg(not(feature = "clarabel"))]

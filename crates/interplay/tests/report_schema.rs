@@ -22,7 +22,10 @@ fn documented_schemas_match_the_report_types() {
             continue;
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("{}: {e}; regenerate with INTERPLAY_WRITE_SCHEMAS=1", path.display())
+            panic!(
+                "{}: {e}; regenerate with INTERPLAY_WRITE_SCHEMAS=1",
+                path.display()
+            )
         });
         assert_eq!(
             committed, text,
@@ -40,7 +43,13 @@ fn every_report_names_its_schema_version_and_units() {
             .iter()
             .filter_map(|v| v.as_str())
             .collect();
-        for field in ["schema_version", "interplay_version", "method", "units", "seed"] {
+        for field in [
+            "schema_version",
+            "interplay_version",
+            "method",
+            "units",
+            "seed",
+        ] {
             assert!(required.contains(&field), "{name} lacks {field}");
         }
     }
