@@ -319,9 +319,9 @@ fn bad_destinations_are_refused_before_work_with_the_real_path() {
                 "--model",
                 "m.onnx",
                 "--per-sample",
-                "x.parquet",
+                "x.xlsx",
             ],
-            ".csv, .npz",
+            ".csv, .npz, .parquet",
         ),
         (
             &["train", "--data", "d.npz", "-o", "model.onnx"],
