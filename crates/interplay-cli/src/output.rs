@@ -25,14 +25,16 @@ impl Outputs {
     /// Check every destination (folder exists and is writable, extension known,
     /// no path named twice) before any work starts.
     pub fn plan(planned: &[Planned<'_>]) -> anyhow::Result<Outputs> {
-        let mut given = Vec::new();
+        let given: Vec<(&str, &Path)> = planned
+            .iter()
+            .filter_map(|&(flag, path, _)| path.map(|p| (flag, p)))
+            .collect();
+        check_distinct(&given)?;
         for &(flag, path, extensions) in planned {
             if let Some(path) = path {
                 check_destination(path, flag, extensions)?;
-                given.push((flag, path));
             }
         }
-        check_distinct(&given)?;
         Ok(Outputs::default())
     }
 

@@ -38,6 +38,11 @@ pub fn extension(path: &Path) -> Option<String> {
 /// accept any), its folder exists and is writable, and it is not a directory.
 pub fn check_destination(path: &Path, flag: &str, extensions: &[&str]) -> Result<()> {
     let shown = path.display();
+    if path.is_dir() {
+        return Err(Error::invalid(format!(
+            "{flag} {shown}: is a directory, not a file name"
+        )));
+    }
     if !extensions.is_empty() {
         let ext = extension(path);
         if !ext.as_deref().is_some_and(|e| extensions.contains(&e)) {
@@ -50,11 +55,6 @@ pub fn check_destination(path: &Path, flag: &str, extensions: &[&str]) -> Result
                 "{flag} {shown}: unknown extension; the file must end in {list}"
             )));
         }
-    }
-    if path.is_dir() {
-        return Err(Error::invalid(format!(
-            "{flag} {shown}: is a directory, not a file name"
-        )));
     }
     let dir = parent_dir(path);
     if !dir.is_dir() {
