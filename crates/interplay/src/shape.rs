@@ -13,8 +13,9 @@ use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::metrics::{accuracy, argmax_rows, macro_f1};
-use crate::model::{checked_forward, probabilities, Model};
+use crate::metrics::{accuracy, macro_f1};
+use crate::model::eval::{argmax_of, forward_batched, DEFAULT_BATCH};
+use crate::model::{probabilities, Model};
 use crate::{Error, Result};
 
 /// The performance metric of performance-based SHAPE.
@@ -72,12 +73,7 @@ pub fn shape(
         .max_by(|&a, &b| counts[a].cmp(&counts[b]).then(b.cmp(&a)))
         .unwrap_or(0);
     let base = score(&vec![majority; n]);
-    let predict = |inputs: &[ArrayView2<'_, f32>]| -> Result<Vec<usize>> {
-        let out = checked_forward(model, inputs)?.mapv(f64::from);
-        Ok(argmax_rows(
-            out.rows().into_iter().map(|r| r.to_slice().unwrap_or(&[])),
-        ))
-    };
+    let predict = |inputs: &[ArrayView2<'_, f32>]| crate::model::eval::predict(model, inputs);
     let full = score(&predict(modalities)?);
     let mut single = Vec::with_capacity(modalities.len());
     for keep in 0..modalities.len() {
@@ -142,15 +138,11 @@ pub fn shape_output(
     }
     let m = modalities.len();
     let kind = model.output_kind();
-    let full = probabilities(kind, checked_forward(model, modalities)?);
+    let full = probabilities(kind, forward_batched(model, modalities, DEFAULT_BATCH)?);
     let full64 = full.mapv(f64::from);
-    let explained = argmax_rows(
-        full64
-            .rows()
-            .into_iter()
-            .map(|r| r.to_slice().unwrap_or(&[])),
-    );
-    let bg_probs = probabilities(kind, checked_forward(model, background)?).mapv(f64::from);
+    let explained = argmax_of(&full64);
+    let bg_probs =
+        probabilities(kind, forward_batched(model, background, DEFAULT_BATCH)?).mapv(f64::from);
     let bg_mean = bg_probs.mean_axis(Axis(0)).unwrap_or_default();
     // v({i}) for every sample: x_i with all other modalities from each background row.
     let singles: Vec<Result<Vec<f64>>> = (0..m)
@@ -169,7 +161,7 @@ pub fn shape_output(
                     })
                     .collect();
                 let views: Vec<_> = inputs.iter().map(|x| x.view()).collect();
-                let out = probabilities(kind, checked_forward(model, &views)?);
+                let out = probabilities(kind, forward_batched(model, &views, DEFAULT_BATCH)?);
                 values.push(out.column(cls).iter().map(|&v| f64::from(v)).sum::<f64>() / nb as f64);
             }
             Ok(values)

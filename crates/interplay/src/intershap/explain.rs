@@ -5,10 +5,12 @@ use ndarray::{Array2, Array3, Axis};
 use std::cell::RefCell;
 
 use super::config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget};
-use super::masking::{coalition_means, outputs_in_space, MaskedInputs};
+use super::masking::{coalition_means, outputs_in_space, to_space, MaskedInputs};
 use super::scores::{local_scores, mean_matrix, mean_std, pair_shares, PairShare};
 use crate::data::Split;
-use crate::model::eval::{background_rows, choose_rows, SAMPLES_STREAM};
+use crate::model::eval::{
+    argmax_of, background_rows, choose_rows, forward_batched, SAMPLES_STREAM,
+};
 use crate::model::Model;
 use crate::progress::Progress;
 use crate::shapley::{self, Interactions, SamplingConfig, MAX_EXACT_PLAYERS};
@@ -158,13 +160,14 @@ pub fn explain(
     let bg = standard_rows(background, &bg_idx);
     let (n, n_bg) = (sample_idx.len(), bg_idx.len());
 
-    let full = outputs_in_space(model, &views(&x), config.space, config.batch_size)?;
-    let raw_full = super::masking::forward_batched(model, &views(&x), config.batch_size)?;
+    // One forward pass of the explained rows gives both v(M) and the predicted class.
+    let raw_full = forward_batched(model, &views(&x), config.batch_size)?;
+    let full = to_space(model.output_kind(), config.space, raw_full.clone());
     let base = outputs_in_space(model, &views(&bg), config.space, config.batch_size)?
         .mean_axis(Axis(0))
         .ok_or_else(|| Error::invalid("empty background"))?;
     let targets: Vec<(String, Vec<usize>)> = match config.output {
-        OutputTarget::Best => vec![("best".into(), argmax_rows(&raw_full))],
+        OutputTarget::Best => vec![("best".into(), argmax_of(&raw_full.mapv(f64::from)))],
         OutputTarget::Class(k) => vec![(format!("class:{k}"), vec![k; n])],
         OutputTarget::All => (0..c).map(|k| (format!("class:{k}"), vec![k; n])).collect(),
     };
@@ -283,25 +286,6 @@ pub fn explain(
         },
         explanations,
     })
-}
-
-/// Index of the largest entry of every row (the predicted class).
-fn argmax_rows(out: &Array2<f32>) -> Vec<usize> {
-    out.rows()
-        .into_iter()
-        .map(|r| {
-            r.iter()
-                .enumerate()
-                .fold((0, f32::NEG_INFINITY), |best, (k, &v)| {
-                    if v > best.1 {
-                        (k, v)
-                    } else {
-                        best
-                    }
-                })
-                .0
-        })
-        .collect()
 }
 
 /// Scores and summaries of one explained output.

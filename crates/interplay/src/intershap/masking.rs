@@ -7,7 +7,7 @@
 //! parallel, and the per-batch partial sums are added up in batch order, so results
 //! are identical whatever the thread count.
 
-use ndarray::{s, Array2, Array3, ArrayView2, Axis};
+use ndarray::{s, Array2, Array3, ArrayView2};
 use rand::Rng;
 use rayon::prelude::*;
 
@@ -18,7 +18,7 @@ use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
 
 /// Model outputs transformed to the explained space, in f64.
-fn to_space(kind: OutputKind, space: Space, out: Array2<f32>) -> Array2<f64> {
+pub(crate) fn to_space(kind: OutputKind, space: Space, out: Array2<f32>) -> Array2<f64> {
     match (space, kind) {
         (Space::Probability, _) => probabilities(kind, out).mapv(f64::from),
         (Space::Logit, OutputKind::Logits) => out.mapv(f64::from),
@@ -28,30 +28,7 @@ fn to_space(kind: OutputKind, space: Space, out: Array2<f32>) -> Array2<f64> {
     }
 }
 
-/// Raw model outputs (`N × C`, as the model returns them) of every row of
-/// `modalities`, computed in parallel batches of `batch_size` rows.
-pub fn forward_batched(
-    model: &dyn Model,
-    modalities: &[ArrayView2<'_, f32>],
-    batch_size: usize,
-) -> Result<Array2<f32>> {
-    let n = modalities.first().map_or(0, |m| m.nrows());
-    let batch = batch_size.max(1);
-    let parts: Vec<Array2<f32>> = (0..n.div_ceil(batch))
-        .into_par_iter()
-        .map(|b| {
-            let (lo, hi) = (b * batch, ((b + 1) * batch).min(n));
-            let views: Vec<ArrayView2<f32>> =
-                modalities.iter().map(|m| m.slice(s![lo..hi, ..])).collect();
-            checked_forward(model, &views)
-        })
-        .collect::<Result<_>>()?;
-    let views: Vec<ArrayView2<f32>> = parts.iter().map(|p| p.view()).collect();
-    if views.is_empty() {
-        return Ok(Array2::zeros((0, model.n_classes())));
-    }
-    ndarray::concatenate(Axis(0), &views).map_err(|e| Error::Model(e.to_string()))
-}
+pub use crate::model::eval::forward_batched;
 
 /// Model outputs of every row in the explained space (`N × C`, f64).
 pub fn outputs_in_space(

@@ -199,26 +199,5 @@ pub fn pid_of_model(
 
 /// Arg-max class of every row, evaluated in batches of 4 096 rows.
 pub fn predict(model: &dyn Model, inputs: &[ArrayView2<'_, f32>]) -> Result<Vec<usize>> {
-    let n = inputs.first().map_or(0, |x| x.nrows());
-    let mut out = Vec::with_capacity(n);
-    let mut start = 0;
-    while start < n {
-        let end = (start + 4096).min(n);
-        let batch: Vec<_> = inputs
-            .iter()
-            .map(|x| x.slice(ndarray::s![start..end, ..]))
-            .collect();
-        let scores = crate::model::checked_forward(model, &batch)?;
-        for row in scores.rows() {
-            let mut best = 0;
-            for (j, &v) in row.iter().enumerate() {
-                if v > row[best] {
-                    best = j;
-                }
-            }
-            out.push(best);
-        }
-        start = end;
-    }
-    Ok(out)
+    crate::model::eval::predict(model, inputs)
 }
