@@ -13,8 +13,9 @@ CARGO=${CARGO:-cargo}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 graph() {
-    "$CARGO" tree --locked -e normal,build "$@" -f '{p}|{f}' --prefix none --no-dedupe |
-        sed "s/ (\\*)\$//; s/ (proc-macro)//" | sort -u
+    # cargo first on its own, so that a failure of cargo (not only of sort) stops us.
+    "$CARGO" tree --locked -e normal,build "$@" -f '{p}|{f}' --prefix none --no-dedupe > "$tmp/raw"
+    sed "s/ (\\*)\$//; s/ (proc-macro)//" "$tmp/raw" | sort -u
 }
 graph --workspace -e dev > "$tmp/workspace"
 graph -p interplay-python > "$tmp/python"

@@ -43,16 +43,32 @@ pub fn dataset_to_dict<'py>(py: Python<'py>, ds: &Dataset) -> PyResult<Bound<'py
 
 /// Read a dataset file; the Python wrapper `interplay.load` documents it.
 #[pyfunction]
-#[pyo3(signature = (path, format=None))]
+#[pyo3(signature = (path, format=None, modalities=None, label=None, split_column=None, split_name=None))]
 pub fn load<'py>(
     py: Python<'py>,
     path: &str,
     format: Option<&str>,
+    modalities: Option<Vec<String>>,
+    label: Option<String>,
+    split_column: Option<String>,
+    split_name: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let mut opts = interplay::data::ReadOptions::default();
     if let Some(f) = format {
         opts.format = Some(f.parse().map_err(crate::errors::to_py_err)?);
     }
+    // The CSV column spec, parsed as the command line parses its flags.
+    opts.csv = interplay::data::CsvSpec {
+        modalities: modalities
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.parse())
+            .collect::<interplay::Result<_>>()
+            .map_err(crate::errors::to_py_err)?,
+        label,
+        split_column,
+        default_split: split_name,
+    };
     let path = std::path::PathBuf::from(path);
     let ds = py.allow_threads(|| {
         crate::errors::no_panic(|| {

@@ -63,3 +63,15 @@ def test_unknown_split_lists_the_splits(tmp_path, rng):
     write_npz(path, rng)
     with pytest.raises(KeyError, match="train, val"):
         interplay.load(path)["test"]
+
+
+def test_load_reads_csv_with_the_cli_column_spec(tmp_path):
+    path = tmp_path / "d.csv"
+    rows = ["a,b,c,y,split"] + [f"{i},{i * 0.5},{-i},{i % 2},{'train' if i < 8 else 'val'}" for i in range(12)]
+    path.write_text("\n".join(rows) + "\n")
+    ds = interplay.load(path, modalities=["1=a:a", "2=b:c"], label="y", split_column="split")
+    assert ds.names == ["train", "val"]
+    assert ds["train"].dims == [1, 2] and len(ds["val"]) == 4
+    assert list(ds["train"].labels) == [0, 1, 0, 1, 0, 1, 0, 1]
+    with pytest.raises(ValueError, match="used twice"):
+        interplay.load(path, modalities=["1=a:b", "2=b:c"], label="y")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 
@@ -99,11 +99,34 @@ def _from_raw(raw: Dict[str, dict]) -> Dataset:
     )
 
 
-def load(path: Union[str, "os.PathLike[str]"], *, format: Optional[str] = None) -> Dataset:
+def load(
+    path: Union[str, "os.PathLike[str]"],
+    *,
+    format: Optional[str] = None,
+    modalities: Optional[Sequence[str]] = None,
+    label: Optional[str] = None,
+    split_column: Optional[str] = None,
+    split_name: str = "train",
+) -> Dataset:
     """Read a multimodal dataset file (``.pt``, ``.npz``, ``.npy`` folder, ``.safetensors``, CSV).
 
     Keys follow the LSMI layout ``{split}_modal_{k}_features`` / ``{split}_targets``. The
-    format is guessed from the file unless ``format`` names it. Raises ``ValueError``
-    with the same one-line message as the CLI when the file is missing or malformed.
+    format is guessed from the file unless ``format`` names it. A CSV file needs the
+    column spec of the CLI's flags: ``modalities=["1=f0:f9", "2=f10:f19"]`` (one
+    ``K=FIRST:LAST`` range list per modality), ``label`` (the label column),
+    ``split_column`` (a column naming each row's split) or ``split_name`` (the split of
+    every row). Raises ``ValueError`` with the same one-line message as the CLI when
+    the file is missing or malformed.
     """
-    return _from_raw(_interplay.load(os.fspath(path), format))
+    if isinstance(modalities, str):
+        raise TypeError("modalities must be a list of 'K=FIRST:LAST' strings, one per modality")
+    return _from_raw(
+        _interplay.load(
+            os.fspath(path),
+            format,
+            None if modalities is None else [str(m) for m in modalities],
+            label,
+            split_column,
+            split_name,
+        )
+    )

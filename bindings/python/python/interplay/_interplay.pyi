@@ -7,7 +7,14 @@ import numpy as np
 
 __version__: str
 
-def load(path: str, format: Optional[str]) -> Dict[str, Dict[str, Any]]:
+def load(
+    path: str,
+    format: Optional[str],
+    modalities: Optional[List[str]] = None,
+    label: Optional[str] = None,
+    split_column: Optional[str] = None,
+    split_name: Optional[str] = None,
+) -> Dict[str, Dict[str, Any]]:
     """Read a dataset file: ``{split: {"modalities": [array], "labels": array | None, "extras": {}}}``."""
 
 def intershap(
