@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
 
-.PHONY: test test-rust test-lean test-python python-dev python-venv bench lint doc demo
+.PHONY: test test-rust test-lean test-python python-dev python-venv bench lint doc demo fuzz fuzz-build
 
 test: test-rust test-python
 
@@ -50,3 +50,37 @@ lint:
 
 demo:
 	$(CARGO) run --release -- demo
+
+# Fuzzing (cargo-fuzz / libFuzzer) of every reader of untrusted input; the
+# targets are in fuzz/fuzz_targets/, their code in fuzz/drivers.rs. Each target
+# runs FUZZ_SECONDS from a copy of its seed corpus (fuzz/corpus/<t>, kept small)
+# in fuzz/target/work-corpus/<t>, which grows across runs. A crash, timeout or
+# out-of-memory input is copied into fuzz/regressions/<t>/, which `make test`
+# replays (crates/interplay/tests/fuzz_regressions.rs): fix the reader, or move
+# the input to fuzz/crashes-unfixed/<t>/ and describe it, before committing.
+# cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain
+# take them (AddressSanitizer included). FUZZ_SANITIZER=none runs faster.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= pt pickle npz npy safetensors csv_data joint_csv onnx_model fusion_model
+FUZZ_SANITIZER ?= address
+FUZZ_FLAGS ?= -rss_limit_mb=1024 -timeout=10 -print_final_stats=1
+FUZZ_CARGO := cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz
+
+fuzz-build:
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	$(FUZZ_CARGO) build -s $(FUZZ_SANITIZER)
+
+fuzz: fuzz-build
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	  work=fuzz/target/work-corpus/$$t; mkdir -p $$work fuzz/artifacts/$$t; \
+	  cp -n fuzz/corpus/$$t/* $$work/ 2>/dev/null; \
+	  cp -n fuzz/regressions/$$t/* $$work/ 2>/dev/null; \
+	  echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	  ( $(FUZZ_CARGO) run -s $(FUZZ_SANITIZER) $$t target/work-corpus/$$t -- \
+	      -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS) ) || failed="$$failed $$t"; \
+	  for a in fuzz/artifacts/$$t/crash-* fuzz/artifacts/$$t/oom-* fuzz/artifacts/$$t/timeout-*; do \
+	    [ -f "$$a" ] || continue; mkdir -p fuzz/regressions/$$t; \
+	    cp "$$a" fuzz/regressions/$$t/ && echo "saved $$a in fuzz/regressions/$$t/"; \
+	  done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzzing found inputs for:$$failed (see fuzz/regressions/)"; exit 1; fi

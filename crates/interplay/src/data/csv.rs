@@ -80,11 +80,26 @@ pub struct CsvSpec {
 /// The CSV rows as the named arrays of the key layout (features float64, labels
 /// float64 checked later for integrality), split by the split column.
 pub fn read(path: &Path, spec: &CsvSpec) -> Result<Vec<(String, RawTensor)>> {
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(::csv::Trim::All)
-        .from_path(path)
-        .map_err(|e| csv_error(path, e))?;
+    let reader = builder().from_path(path).map_err(|e| csv_error(path, e))?;
+    read_records(path, reader, spec)
+}
+
+/// [`read`] for CSV text held in memory; `path` only names it in messages.
+pub fn read_bytes(path: &Path, bytes: &[u8], spec: &CsvSpec) -> Result<Vec<(String, RawTensor)>> {
+    read_records(path, builder().from_reader(bytes), spec)
+}
+
+fn builder() -> ::csv::ReaderBuilder {
+    let mut b = ::csv::ReaderBuilder::new();
+    b.has_headers(true).trim(::csv::Trim::All);
+    b
+}
+
+fn read_records<R: std::io::Read>(
+    path: &Path,
+    mut reader: ::csv::Reader<R>,
+    spec: &CsvSpec,
+) -> Result<Vec<(String, RawTensor)>> {
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| csv_error(path, e))?
