@@ -56,7 +56,11 @@ fn replay(target: &str) {
         panicked.join(", ")
     );
     // libFuzzer runs with -timeout=10; a release build should be far quicker.
-    assert!(slow.is_empty(), "{target}: slow inputs: {}", slow.join(", "));
+    assert!(
+        slow.is_empty(),
+        "{target}: slow inputs: {}",
+        slow.join(", ")
+    );
 }
 
 #[test]
