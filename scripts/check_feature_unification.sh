@@ -15,7 +15,19 @@ trap 'rm -rf "$tmp"' EXIT
 graph() {
     # cargo first on its own, so that a failure of cargo (not only of sort) stops us.
     "$CARGO" tree --locked -e normal,build "$@" -f '{p}|{f}' --prefix none --no-dedupe > "$tmp/raw"
-    sed "s/ (\\*)\$//; s/ (proc-macro)//" "$tmp/raw" | sort -u
+    # cargo tree lists a crate once per feature set its dependents ask for, but a
+    # build of every target (cargo test) unifies them into one: take the union.
+    sed "s/ (\\*)\$//; s/ (proc-macro)//" "$tmp/raw" | awk -F'|' '
+        { if (!($1 in feats)) feats[$1] = ""
+          n = split($2, f, ",")
+          for (i = 1; i <= n; i++) if (f[i] != "" && !(($1, f[i]) in seen)) {
+              seen[$1, f[i]] = 1; feats[$1] = feats[$1] "," f[i] } }
+        END { for (p in feats) {
+              n = split(substr(feats[p], 2), f, ","); line = ""
+              # sort the features so that equal sets print equally
+              for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (f[j] < f[i]) { t = f[i]; f[i] = f[j]; f[j] = t }
+              for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") f[i]
+              print p "|" line } }' | sort
 }
 graph --workspace -e dev > "$tmp/workspace"
 graph -p interplay-python > "$tmp/python"
