@@ -1,6 +1,7 @@
 #!/bin/sh
-# `make test` compiles the workspace's tests, then the Python extension on its own
-# (maturin builds bindings/python alone), in one target directory. Cargo reuses a
+# `make test` compiles the workspace's tests, then the library alone without its
+# default features (test-lean) and the Python extension on its own (maturin builds
+# bindings/python alone), in one target directory. Cargo reuses a
 # compiled crate only when its feature set is identical, so every crate of the
 # extension's graph must have the features the workspace build gives it; one
 # differing feature (on syn, half, flate2, ...) recompiles that crate and all that
@@ -30,10 +31,21 @@ graph() {
               print p "|" line } }' | sort
 }
 graph --workspace -e dev > "$tmp/workspace"
-graph -p interplay-python > "$tmp/python"
-if comm -13 "$tmp/workspace" "$tmp/python" | grep .; then
-    echo "error: the crates above have a feature set in the Python extension's build" >&2
-    echo "that \`cargo test --workspace\` does not give them: make test would compile them twice." >&2
-    exit 1
-fi
-echo "feature sets unified: the Python build reuses the workspace build's crates"
+status=0
+# compare NAME ARGS...: the crates the build ARGS would compile with a feature set
+# that the workspace build does not give them (the crate under test itself aside).
+compare() {
+    name=$1; shift
+    graph "$@" | grep -v "^$name v" > "$tmp/other" || true
+    if comm -13 "$tmp/workspace" "$tmp/other" | grep .; then
+        echo "error: the crates above have a feature set in \`cargo $*\`" >&2
+        echo "that \`cargo test --workspace\` does not give them: make test would compile them twice." >&2
+        status=1
+    fi
+}
+# maturin builds the extension alone (its own crate is always compiled).
+compare interplay-python -p interplay-python
+# make test-lean: the library alone without its default features, with its tests.
+compare interplay -p interplay --no-default-features -e dev
+[ $status = 0 ] && echo "feature sets unified: the Python and lean builds reuse the workspace build's crates"
+exit $status
