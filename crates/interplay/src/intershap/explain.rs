@@ -104,7 +104,7 @@ fn views(v: &[Array2<f32>]) -> Vec<ndarray::ArrayView2<'_, f32>> {
 /// Standard-layout copies of every modality of the given rows.
 fn standard_rows(split: &Split, idx: &[usize]) -> Vec<Array2<f32>> {
     split
-        .modalities
+        .modalities()
         .iter()
         .map(|m| m.select(Axis(0), idx).as_standard_layout().into_owned())
         .collect()
