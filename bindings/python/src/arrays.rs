@@ -1,11 +1,14 @@
 //! Conversions between numpy arrays and the library's ndarray matrices, with the
 //! checks that make a wrong shape or dtype fail with a message naming the argument.
 
+use interplay::data::{Part, Split, SplitParts};
 use ndarray::Array2;
 use numpy::{PyArray1, PyArray2, PyArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+
+use crate::errors::to_py_err;
 
 /// `numpy.asarray(obj, dtype=dtype)`, so that lists, other dtypes and objects with
 /// `__array__` (torch tensors on the CPU, pandas frames) are all accepted.
@@ -66,7 +69,9 @@ pub fn matrix_f32(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Array2<f32>> {
     )))
 }
 
-/// Class labels `0..C` from an integer array-like of one dimension.
+/// Class labels `0..C` from an integer array-like of one dimension, with the file
+/// readers' rule and message (`y: label at row 3 is 2.5, not an integer class id`);
+/// the class limit is checked again with the split ([`split`]).
 pub fn labels(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
     let arr = as_numpy(obj, "float64", what)?;
     let a = arr.downcast::<PyArray1<f64>>().map_err(|_| {
@@ -80,11 +85,8 @@ pub fn labels(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<usize>> {
         .iter()
         .enumerate()
         .map(|(i, &v)| {
-            interplay::data::validate::class_id(v, limit).map_err(|msg| {
-                PyValueError::new_err(format!(
-                    "{what}[{i}] {msg} (labels are class labels 0..C-1)"
-                ))
-            })
+            interplay::data::validate::class_id(v, limit)
+                .map_err(|msg| PyValueError::new_err(format!("{what}: label at row {i} {msg}")))
         })
         .collect()
 }
@@ -146,16 +148,26 @@ pub fn to_numpy<'py, T: numpy::Element + Clone, D: ndarray::Dimension>(
     numpy::PyArray::from_owned_array(py, m)
 }
 
-/// Reject NaN and infinite values, naming the argument and the first bad row.
-pub fn check_finite(m: ndarray::ArrayView2<'_, f32>, what: &str) -> PyResult<()> {
-    if let Some((row, _)) = m
-        .outer_iter()
-        .enumerate()
-        .find(|(_, r)| r.iter().any(|v| !v.is_finite()))
-    {
-        return Err(PyValueError::new_err(format!(
-            "{what} contains NaN or infinite values (first in row {row})"
-        )));
-    }
-    Ok(())
+/// A split from Python arrays, through the library's one validating constructor
+/// ([`Split::from_parts`]): the same checks and messages as a file read by the CLI
+/// (rows, NaN/Inf, labels), with each array called by its argument name
+/// (`names[k]` for modality k, `label_name` for the labels). Its refusals are
+/// `ValueError`s.
+pub fn split(
+    modalities: Vec<Array2<f32>>,
+    labels: Option<Vec<usize>>,
+    names: &[String],
+    label_name: &str,
+) -> PyResult<Split> {
+    let parts = SplitParts {
+        modalities,
+        labels,
+        ..SplitParts::default()
+    };
+    let name = |part: Part<'_>| match part {
+        Part::Modality(k) => names.get(k).cloned().unwrap_or_else(|| part.default_name()),
+        Part::Labels => label_name.to_string(),
+        Part::Extra(_) => part.default_name(),
+    };
+    Split::from_parts(parts, &name).map_err(to_py_err)
 }

@@ -13,11 +13,11 @@ use crate::arrays::to_numpy;
 pub fn split_to_dict<'py>(py: Python<'py>, split: &Split) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     let mods = PyList::empty(py);
-    for m in &split.modalities {
+    for m in split.modalities() {
         mods.append(to_numpy(py, m.clone()))?;
     }
     d.set_item("modalities", mods)?;
-    match &split.labels {
+    match split.labels() {
         Some(l) => {
             let v: Vec<i64> = l.iter().map(|&y| y as i64).collect();
             d.set_item("labels", PyArray1::from_vec(py, v))?
@@ -25,7 +25,7 @@ pub fn split_to_dict<'py>(py: Python<'py>, split: &Split) -> PyResult<Bound<'py,
         None => d.set_item("labels", py.None())?,
     }
     let extras = PyDict::new(py);
-    for (k, v) in &split.extras {
+    for (k, v) in split.extras() {
         extras.set_item(k, to_numpy(py, v.clone()))?;
     }
     d.set_item("extras", extras)?;

@@ -15,7 +15,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use crate::arrays::{check_finite, modalities, report_dict, to_numpy};
+use crate::arrays::{modalities, report_dict, split, to_numpy};
 use crate::callable::{CallableModel, Returns};
 use crate::errors::to_py_err;
 
@@ -48,12 +48,11 @@ fn parse_output(output: &str) -> PyResult<OutputTarget> {
     OutputTarget::parse(output).map_err(to_py_err)
 }
 
-/// A split of unlabelled modality matrices, checked for equal row counts and finite values.
+/// A split of unlabelled modality matrices, checked by the library's split
+/// constructor with errors naming `what[k]`.
 fn split_of(mats: Vec<Array2<f32>>, what: &str) -> PyResult<Split> {
-    for (k, m) in mats.iter().enumerate() {
-        check_finite(m.view(), &format!("{what}[{k}]"))?;
-    }
-    Split::new(mats, None).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+    let names: Vec<String> = (0..mats.len()).map(|k| format!("{what}[{k}]")).collect();
+    split(mats, None, &names, "labels")
 }
 
 /// Run InterSHAP; the Python wrapper `interplay.intershap` documents the arguments.

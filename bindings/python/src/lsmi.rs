@@ -10,28 +10,25 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{check_finite, labels, matrix_f32, report_dict, to_numpy};
+use crate::arrays::{labels, matrix_f32, report_dict, split, to_numpy};
 use crate::errors::to_py_err;
 
 /// Folds of the cross-fitting used when no evaluation set is given.
 const DEFAULT_FOLDS: usize = 5;
 
-/// A labelled two-modality split from array-likes, checked for shape and finiteness.
+/// A labelled two-modality split from array-likes, checked by the library's split
+/// constructor with errors naming `x1`, `x2` and `y` (plus `suffix`).
 fn labelled_split(
     x1: &Bound<'_, PyAny>,
     x2: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
     suffix: &str,
 ) -> PyResult<Split> {
-    let mats: Vec<Array2<f32>> = vec![
-        matrix_f32(x1, &format!("x1{suffix}"))?,
-        matrix_f32(x2, &format!("x2{suffix}"))?,
-    ];
-    for (k, m) in mats.iter().enumerate() {
-        check_finite(m.view(), &format!("x{}{suffix}", k + 1))?;
-    }
-    let y = labels(y, &format!("y{suffix}"))?;
-    Split::new(mats, Some(y)).map_err(to_py_err)
+    let names = [format!("x1{suffix}"), format!("x2{suffix}")];
+    let label_name = format!("y{suffix}");
+    let mats: Vec<Array2<f32>> = vec![matrix_f32(x1, &names[0])?, matrix_f32(x2, &names[1])?];
+    let y = labels(y, &label_name)?;
+    split(mats, Some(y), &names, &label_name)
 }
 
 /// Run LSMI; the Python wrapper `interplay.lsmi` documents the arguments.

@@ -70,9 +70,9 @@ def test_eval_set_and_pandas():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (dict(y=np.zeros(10, dtype=int)), "labels"),
+        (dict(y=np.zeros(10, dtype=int)), "y has 10 rows but x1 has 240"),
         (dict(x1=np.full((240, 3), np.nan)), "NaN"),
-        (dict(y=np.full(240, 0.5)), "class label"),
+        (dict(y=np.full(240, 0.5)), "not an integer class id"),
         (dict(x1_eval=np.zeros((5, 3))), "together"),
         (dict(prior="flat"), "prior"),
         (dict(units="hartley"), "hartley"),

@@ -216,7 +216,7 @@ fn rejects_row_counts_that_differ() {
     assert_rejected(
         &p,
         &[],
-        &["key 'train_targets' has 3 rows but 'train_modal_1_features' has 4"],
+        &["key 'train_targets' has 3 rows but key 'train_modal_1_features' has 4"],
     );
 }
 

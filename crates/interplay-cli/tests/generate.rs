@@ -56,7 +56,7 @@ fn hd_xor_file_equals_the_library_output_with_bits() {
     .unwrap();
     let got = read_back(&path);
     assert_eq!(got, want.dataset);
-    assert!(got.splits["test"].extras.contains_key(hdxor::BITS_KEY));
+    assert!(got.splits["test"].extras().contains_key(hdxor::BITS_KEY));
 
     // The original 0-based name selects the same modality with --zero-based.
     let path0 = dir.path().join("hd0.npz");

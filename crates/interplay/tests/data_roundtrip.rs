@@ -95,7 +95,7 @@ fn pt_fixture_dtypes_and_layout_are_reported() {
     assert_eq!(d.n_modalities(), 3);
     // The rank-3 modality (N×2×3, saved as a transposed view) is flattened per sample.
     assert_eq!(d.dims(), vec![4, 2, 6]);
-    assert_eq!(d.splits["train"].extras["bits"].dim(), (12, 5));
+    assert_eq!(d.splits["train"].extra("bits").unwrap().dim(), (12, 5));
     let dtype = |k: &str| info.keys.iter().find(|i| i.key == k).unwrap().dtype;
     assert_eq!(dtype("train_modal_1_features"), DType::F16);
     assert_eq!(dtype("train_modal_2_features"), DType::BF16);
@@ -105,10 +105,7 @@ fn pt_fixture_dtypes_and_layout_are_reported() {
     assert_eq!(d.n_classes(), Some(3));
     let t = info.keys.iter().find(|i| i.key == "val_targets").unwrap();
     assert_eq!(t.dtype, DType::I32);
-    assert_eq!(
-        d.splits["val"].labels.as_deref(),
-        Some(&[0, 1, 2, 0, 1, 2][..])
-    );
+    assert_eq!(d.splits["val"].labels(), Some(&[0, 1, 2, 0, 1, 2][..]));
 }
 
 #[test]
@@ -159,12 +156,12 @@ fn csv_with_split_column_round_trips_to_npz() {
     let d = read(&csv, &opts).unwrap();
     let train = &d.splits["train"];
     assert_eq!(
-        train.modalities[0],
+        train.modalities()[0],
         array![[0.5f32, 1.0], [1.5, 2.0], [2.0, 3.0]]
     );
-    assert_eq!(train.modalities[1], array![[2.0f32], [3.0], [-5.0]]);
-    assert_eq!(train.labels.as_deref(), Some(&[0, 1, 0][..]));
-    assert_eq!(d.splits["val"].labels.as_deref(), Some(&[1, 0][..]));
+    assert_eq!(train.modalities()[1], array![[2.0f32], [3.0], [-5.0]]);
+    assert_eq!(train.labels(), Some(&[0, 1, 0][..]));
+    assert_eq!(d.splits["val"].labels(), Some(&[1, 0][..]));
 
     let out = dir.path().join("d.npz");
     write(&out, &d, None).unwrap();
@@ -178,15 +175,16 @@ fn failed_writes_leave_nothing_behind() {
     // A format that cannot be written.
     let err = write(&dir.path().join("out.pt"), &d, None).unwrap_err();
     assert!(err.to_string().contains("cannot write"), "{err}");
-    // An inconsistent dataset (labels of the wrong length).
-    let bad = Dataset::single(
-        "train",
-        Split {
-            modalities: vec![Array2::zeros((3, 1)), Array2::zeros((3, 1))],
-            labels: Some(vec![0, 1]),
-            extras: Default::default(),
-        },
+    // A ragged split cannot be made at all; an inconsistent dataset (splits with
+    // different numbers of modalities) is refused by the writers.
+    let ragged = Split::new(
+        vec![Array2::zeros((3, 1)), Array2::zeros((3, 1))],
+        Some(vec![0, 1]),
     );
+    assert!(ragged.is_err());
+    let split = |m: usize| Split::new(vec![Array2::zeros((3, 1)); m], Some(vec![0, 1, 0])).unwrap();
+    let mut bad = Dataset::single("train", split(2));
+    bad.splits.insert("val".into(), split(3));
     assert!(write(&dir.path().join("out.npz"), &bad, None).is_err());
     assert!(write(&dir.path().join("out.safetensors"), &bad, None).is_err());
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

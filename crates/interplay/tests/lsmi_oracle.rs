@@ -70,11 +70,11 @@ fn pointwise_quantities_track_the_closed_form_oracle() {
         ..LsmiConfig::default()
     };
     let p = &estimate(train, val, &config, &NoProgress).unwrap().pairs[0];
-    let labels = val.labels.as_ref().unwrap();
+    let labels = val.labels().unwrap();
     let (mut i1, mut i12, mut h1) = (Vec::new(), Vec::new(), Vec::new());
     for (r, &y) in labels.iter().enumerate() {
-        let x1 = val.modalities[0].row(r).to_vec();
-        let x2 = val.modalities[1].row(r).to_vec();
+        let x1 = val.modalities()[0].row(r).to_vec();
+        let x2 = val.modalities()[1].row(r).to_vec();
         let l1 = log_lik_single(&x1);
         let l12 = log_lik_pair(&x1, &x2);
         let log_c = (C as f64).ln();

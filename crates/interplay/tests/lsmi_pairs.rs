@@ -52,7 +52,13 @@ fn every_pair_is_decomposed_and_pairs_are_independent() {
         three.pairs[0].mi[0]
     );
     // Pair (1, 2) alone gives the same numbers: models are seeded per modality.
-    let pick = |s: &Split| Split::new(s.modalities[..2].to_vec(), s.labels.clone()).unwrap();
+    let pick = |s: &Split| {
+        Split::new(
+            s.modalities()[..2].to_vec(),
+            s.labels().map(<[usize]>::to_vec),
+        )
+        .unwrap()
+    };
     let two = estimate(&pick(&train), &pick(&val), &config, &NoProgress).unwrap();
     assert_eq!(two.pairs.len(), 1);
     assert_eq!(two.pairs[0], three.pairs[0]);

@@ -556,11 +556,11 @@ fn a_nan_model_fails_intershap_naming_the_rows() {
 #[test]
 fn a_nan_model_fails_emap_and_shape() {
     let s = small_split(6, 0);
-    let labels = s.labels.clone().unwrap();
+    let labels = s.labels().unwrap().to_vec();
     let result = interplay::emap::emap(
         &NanFirstRow,
-        s.modalities[0].view(),
-        s.modalities[1].view(),
+        s.modalities()[0].view(),
+        s.modalities()[1].view(),
         &labels,
         &interplay::emap::EmapOptions::default(),
         &interplay::progress::NoProgress,

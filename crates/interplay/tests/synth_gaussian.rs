@@ -30,7 +30,7 @@ fn labels_are_balanced_and_noise_has_the_requested_correlation() {
     let (c, sigma, rho) = (3, 0.7, 0.6);
     let data = generate(&config(30_000, c, sigma, rho), 7).unwrap();
     let split = data.split("train").unwrap();
-    let labels = split.labels.as_ref().unwrap();
+    let labels = split.labels().unwrap();
     for class in 0..c {
         let share = labels.iter().filter(|&&y| y == class).count() as f64 / labels.len() as f64;
         assert!((share - 1.0 / 3.0).abs() < 0.015, "class {class}: {share}");
@@ -41,8 +41,8 @@ fn labels_are_balanced_and_noise_has_the_requested_correlation() {
     for (i, &y) in labels.iter().enumerate() {
         for j in 0..c {
             let e = if j == y { 1.0 } else { 0.0 };
-            let u = f64::from(split.modalities[0][[i, j]]) - e;
-            let w = f64::from(split.modalities[1][[i, j]]) - e;
+            let u = f64::from(split.modalities()[0][[i, j]]) - e;
+            let w = f64::from(split.modalities()[1][[i, j]]) - e;
             suu += u * u;
             sww += w * w;
             suw += u * w;

@@ -15,7 +15,7 @@ fn small(setting: HdXorSetting, m: usize, n: usize) -> HdXorConfig {
 
 /// Rows of `split` whose bit `bit` is set / unset.
 fn by_bit(split: &Split, bit: usize) -> (Vec<usize>, Vec<usize>) {
-    let bits = &split.extras[BITS_KEY];
+    let bits = &split.extra(BITS_KEY).unwrap();
     (0..split.len()).partition(|&i| bits[[i, bit]] == 1.0)
 }
 
@@ -23,7 +23,7 @@ fn by_bit(split: &Split, bit: usize) -> (Vec<usize>, Vec<usize>) {
 /// feature means between the two groups: ~1 when the modality ignores the
 /// bit, much larger when it depends on it.
 fn rms_z(split: &Split, modality: usize, ones: &[usize], zeros: &[usize]) -> f64 {
-    let x = &split.modalities[modality];
+    let x = &split.modalities()[modality];
     let mut total = 0.0;
     for j in 0..x.ncols() {
         let stats = |rows: &[usize]| {
@@ -96,9 +96,9 @@ fn default_paper_dataset_has_the_paper_shape() {
         assert!(mean.abs() < 0.01);
     }
     for split in ds.splits.values() {
-        let bits = &split.extras[BITS_KEY];
+        let bits = &split.extra(BITS_KEY).unwrap();
         assert_eq!(bits.ncols(), 2);
-        let labels = split.labels.as_ref().unwrap();
+        let labels = split.labels().unwrap();
         // The label is the XOR of the two bits, in every row.
         for (row, &y) in bits.outer_iter().zip(labels) {
             assert!(row.iter().all(|&b| b == 0.0 || b == 1.0));
@@ -109,7 +109,7 @@ fn default_paper_dataset_has_the_paper_shape() {
     }
     // Stratification: the three splits have the same class share (±1 sample).
     let share = |s: &str| {
-        let l = ds.splits[s].labels.as_ref().unwrap();
+        let l = ds.splits[s].labels().unwrap();
         l.iter().filter(|&&y| y == 1).count() as f64 / l.len() as f64
     };
     assert!((share("train") - share("val")).abs() < 1e-3);
@@ -155,8 +155,8 @@ fn each_setting_puts_the_bits_where_its_carriers_say() {
                 }
             }
         }
-        let labels = train.labels.as_ref().unwrap();
-        let bits = &train.extras[BITS_KEY];
+        let labels = train.labels().unwrap();
+        let bits = &train.extra(BITS_KEY).unwrap();
         for (row, &y) in bits.outer_iter().zip(labels) {
             assert_eq!(y, label_from_bits(row.iter().map(|&b| b == 1.0)));
         }
@@ -169,13 +169,13 @@ fn synergy_with_more_modalities_is_balanced_and_needs_every_bit() {
         let data = generate(&small(HdXorSetting::Synergy, m, 4_000), 9).unwrap();
         assert_eq!(data.dataset.dims(), default_dims(m));
         let all = data.dataset.concat_all().unwrap();
-        let labels = all.labels.as_ref().unwrap();
+        let labels = all.labels().unwrap();
         // Exactly half of the samples have label 1.
         assert_eq!(labels.iter().filter(|&&y| y == 1).count(), 2_000);
-        let bits = &data.dataset.splits["train"].extras[BITS_KEY];
+        let bits = &data.dataset.splits["train"].extra(BITS_KEY).unwrap();
         assert_eq!(bits.ncols(), m);
         let train = &data.dataset.splits["train"];
-        for (row, &y) in bits.outer_iter().zip(train.labels.as_ref().unwrap()) {
+        for (row, &y) in bits.outer_iter().zip(train.labels().unwrap()) {
             let set = row.iter().filter(|&&b| b == 1.0).count();
             assert_eq!(y, usize::from(set == 1));
         }

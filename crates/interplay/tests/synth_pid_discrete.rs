@@ -123,15 +123,15 @@ fn datasets_are_one_hot_deterministic_and_seed_dependent() {
     assert_eq!(a.dims(), vec![4, 4]);
     let train = &a.splits["train"];
     assert_eq!(train.len(), 300);
-    let codes = &train.extras[CODES_KEY];
+    let codes = &train.extra(CODES_KEY).unwrap();
     for i in 0..train.len() {
-        for (m, x) in train.modalities.iter().enumerate() {
+        for (m, x) in train.modalities().iter().enumerate() {
             let row = x.row(i);
             assert_eq!(row.sum(), 1.0);
             assert_eq!(row[codes[[i, m]] as usize], 1.0);
         }
         let (x1, x2) = (codes[[i, 0]] as usize, codes[[i, 1]] as usize);
-        let y = train.labels.as_ref().unwrap()[i];
+        let y = train.labels().unwrap()[i];
         assert!(table.get(x1, x2, y) > 0.0);
         // RDNXOR: the shared bit is the high bit of x1, x2 and y.
         assert_eq!(x1 / 2, y / 2);

@@ -322,7 +322,7 @@ fn summary(data: &Dataset) -> String {
         .map(|name| {
             let split = &data.splits[name];
             let dims: Vec<String> = split.dims().iter().map(usize::to_string).collect();
-            let shares = split.labels.as_ref().map_or_else(
+            let shares = split.labels().map_or_else(
                 || "-".to_string(),
                 |labels| {
                     let c = labels.iter().max().map_or(0, |m| m + 1);

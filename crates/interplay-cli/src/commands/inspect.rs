@@ -92,11 +92,11 @@ fn describe(path: &Path, dataset: &Dataset, info: &ReadInfo, n_classes: Option<u
             let s = &dataset.splits[*name];
             let mut row = vec![name.to_string(), s.len().to_string()];
             row.extend(s.dims().iter().map(|d| format!("{d} cols")));
-            row.push(if s.labels.is_some() { "yes" } else { "no" }.into());
-            row.push(if s.extras.is_empty() {
+            row.push(if s.labels().is_some() { "yes" } else { "no" }.into());
+            row.push(if s.extras().is_empty() {
                 "-".into()
             } else {
-                s.extras
+                s.extras()
                     .iter()
                     .map(|(k, v)| format!("{k} ({} cols)", v.ncols()))
                     .collect::<Vec<_>>()
@@ -126,7 +126,7 @@ fn describe(path: &Path, dataset: &Dataset, info: &ReadInfo, n_classes: Option<u
     if let Some(c) = n_classes {
         let counts: Vec<Option<Vec<usize>>> = names
             .iter()
-            .map(|n| class_counts(dataset.splits[*n].labels.as_deref(), c))
+            .map(|n| class_counts(dataset.splits[*n].labels(), c))
             .collect();
         let mut header = vec!["class"];
         header.extend(names.iter().copied());
@@ -163,14 +163,14 @@ fn to_json(
         .iter()
         .map(|name| {
             let s = &dataset.splits[*name];
-            let counts = n_classes.and_then(|c| class_counts(s.labels.as_deref(), c));
+            let counts = n_classes.and_then(|c| class_counts(s.labels(), c));
             json!({
                 "name": name,
                 "rows": s.len(),
                 "dims": s.dims(),
-                "labelled": s.labels.is_some(),
+                "labelled": s.labels().is_some(),
                 "class_counts": counts,
-                "extras": s.extras.iter().map(|(k, v)| (k.clone(), json!(v.ncols())))
+                "extras": s.extras().iter().map(|(k, v)| (k.clone(), json!(v.ncols())))
                     .collect::<serde_json::Map<_, _>>(),
             })
         })

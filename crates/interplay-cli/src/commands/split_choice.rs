@@ -27,7 +27,7 @@ pub fn two_modalities<'a>(
     split: &'a Split,
     what: &str,
 ) -> anyhow::Result<[ArrayView2<'a, f32>; 2]> {
-    match split.modalities.as_slice() {
+    match split.modalities() {
         [a, b] => Ok([a.view(), b.view()]),
         other => Err(UsageError(format!(
             "{what} needs exactly two modalities, the data has {}",

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::tensor::{DType, RawTensor};
 use super::validate;
-use super::{Dataset, Split};
+use super::{Dataset, Part, Split, SplitParts};
 use crate::{Error, Result};
 
 /// The key of modality `k` (1-based) of a split.
@@ -234,58 +234,30 @@ pub fn assemble(
 
     let mut dataset = Dataset::default();
     for (split, mats) in features {
-        let mats: Vec<Array2<f32>> = mats.into_iter().flatten().collect();
-        let split_labels = labels.remove(&split);
-        let split_extras = extras.remove(&split).unwrap_or_default();
-        check_rows(path, &split, &mats, split_labels.as_deref(), &split_extras)?;
-        if let Some(l) = &split_labels {
+        let parts = SplitParts {
+            modalities: mats.into_iter().flatten().collect(),
+            labels: labels.remove(&split),
+            extras: extras.remove(&split).unwrap_or_default(),
+        };
+        let checked = Split::checked(parts, &|part| part_key(&split, part), class_limit)
+            .map_err(|e| Error::format(path, e.to_string()))?;
+        if let Some(l) = checked.labels() {
             validate::at_least_two_classes(path, &targets_key(&split), l)?;
         }
-        dataset.splits.insert(
-            split,
-            Split {
-                modalities: mats,
-                labels: split_labels,
-                extras: split_extras,
-            },
-        );
+        dataset.splits.insert(split, checked);
     }
     check_widths(path, &dataset)?;
     Ok((dataset, infos))
 }
 
-/// Every array of a split must have the rows of modality 1.
-fn check_rows(
-    path: &Path,
-    split: &str,
-    mats: &[Array2<f32>],
-    labels: Option<&[usize]>,
-    extras: &BTreeMap<String, Array2<f32>>,
-) -> Result<()> {
-    let n = mats.first().map_or(0, |a| a.nrows());
-    let first = features_key(split, 1);
-    let mismatch = |key: String, rows: usize| {
-        Error::format(
-            path,
-            format!("key '{key}' has {rows} rows but '{first}' has {n}"),
-        )
+/// How the split checks name an array read from a file: by its key.
+fn part_key(split: &str, part: Part<'_>) -> String {
+    let key = match part {
+        Part::Modality(k) => features_key(split, k + 1),
+        Part::Labels => targets_key(split),
+        Part::Extra(name) => extra_key(split, name),
     };
-    for (k, a) in mats.iter().enumerate() {
-        if a.nrows() != n {
-            return Err(mismatch(features_key(split, k + 1), a.nrows()));
-        }
-    }
-    if let Some(l) = labels {
-        if l.len() != n {
-            return Err(mismatch(targets_key(split), l.len()));
-        }
-    }
-    for (name, a) in extras {
-        if a.nrows() != n {
-            return Err(mismatch(extra_key(split, name), a.nrows()));
-        }
-    }
-    Ok(())
+    format!("key '{key}'")
 }
 
 /// Modality k must have the same width in every split.
@@ -323,26 +295,23 @@ pub fn to_tensors(dataset: &Dataset) -> Result<Vec<(String, RawTensor)>> {
     let mut out = Vec::new();
     for name in dataset.split_names() {
         let split = &dataset.splits[name];
-        split
-            .check_shapes()
-            .map_err(|e| Error::invalid(format!("split '{name}': {e}")))?;
         if split.n_modalities() != m {
             return Err(Error::invalid(format!(
                 "split '{name}' has {} modalities but others have {m}",
                 split.n_modalities()
             )));
         }
-        for (k, a) in split.modalities.iter().enumerate() {
+        for (k, a) in split.modalities().iter().enumerate() {
             out.push((features_key(name, k + 1), matrix_tensor(a)));
         }
-        if let Some(l) = &split.labels {
+        if let Some(l) = split.labels() {
             let values: Vec<i64> = l.iter().map(|&v| v as i64).collect();
             out.push((
                 targets_key(name),
                 RawTensor::from_i64(vec![values.len()], &values),
             ));
         }
-        for (extra, a) in &split.extras {
+        for (extra, a) in split.extras() {
             out.push((extra_key(name, extra), matrix_tensor(a)));
         }
     }

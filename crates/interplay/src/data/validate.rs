@@ -10,7 +10,8 @@ use crate::{Error, Result};
 
 /// A features (or extras) array as an `N × d` f32 matrix: rank-1 arrays become one
 /// column, higher ranks are flattened per sample (`N×a×b → N×(a·b)`). Rejects
-/// scalars, empty arrays and NaN/Inf (including f64 values beyond the f32 range).
+/// scalars and empty arrays; NaN/Inf (including f64 values beyond the f32 range)
+/// are refused where every split is checked, in [`super::Split::from_parts`].
 pub fn feature_matrix(path: &Path, key: &str, tensor: &RawTensor) -> Result<Array2<f32>> {
     let shape = &tensor.shape;
     let Some(&n) = shape.first() else {
@@ -26,28 +27,27 @@ pub fn feature_matrix(path: &Path, key: &str, tensor: &RawTensor) -> Result<Arra
         ));
     }
     let cols = tensor.numel() / n;
-    let values = tensor.to_f32_vec();
-    check_finite(path, key, &values, cols)?;
-    Array2::from_shape_vec((n, cols), values)
+    Array2::from_shape_vec((n, cols), tensor.to_f32_vec())
         .map_err(|e| Error::format(path, format!("key '{key}': {e}")))
 }
 
-/// Reject NaN and ±Inf, saying how many there are and where the first one is.
-pub fn check_finite(path: &Path, key: &str, values: &[f32], cols: usize) -> Result<()> {
-    let mut bad = values.iter().enumerate().filter(|(_, v)| !v.is_finite());
-    let Some((first, v)) = bad.next() else {
-        return Ok(());
-    };
+/// What is wrong with row-major `values` of `cols` columns when some are NaN or
+/// ±Inf: how many there are and where the first one is, as the end of a sentence
+/// whose subject names the array (`has 2 non-finite values (NaN/Inf); the first is
+/// NaN at row 5, column 1`). `None` when every value is finite.
+pub fn non_finite(values: impl IntoIterator<Item = f32>, cols: usize) -> Option<String> {
+    let mut bad = values
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_finite());
+    let (first, v) = bad.next()?;
     let count = 1 + bad.count();
     let cols = cols.max(1);
-    Err(Error::format(
-        path,
-        format!(
-            "key '{key}' has {count} non-finite value{} (NaN/Inf); the first is {v} at row {}, column {}",
-            if count == 1 { "" } else { "s" },
-            first / cols,
-            first % cols
-        ),
+    Some(format!(
+        "has {count} non-finite value{} (NaN/Inf); the first is {v} at row {}, column {}",
+        if count == 1 { "" } else { "s" },
+        first / cols,
+        first % cols
     ))
 }
 

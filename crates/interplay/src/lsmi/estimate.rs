@@ -108,8 +108,6 @@ fn decompose(tables: PointwiseTables, m: usize, adjust: bool) -> Result<Vec<Pair
 }
 
 fn check_compatible(train: &Split, eval: &Split) -> Result<()> {
-    train.check_shapes()?;
-    eval.check_shapes()?;
     if train.dims() != eval.dims() {
         return Err(Error::invalid(format!(
             "training and evaluation modalities differ in width: {:?} vs {:?}",
@@ -158,7 +156,6 @@ pub fn estimate_cross_fitted(
     progress: &dyn Progress,
 ) -> Result<LsmiResult> {
     config.validate()?;
-    data.check_shapes()?;
     let n = data.len();
     if folds < 2 || folds > n {
         return Err(Error::invalid(format!(

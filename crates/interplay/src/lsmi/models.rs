@@ -134,21 +134,9 @@ pub(crate) fn pairs(m: usize) -> Vec<(usize, usize)> {
 fn concat_pair(split: &Split, i: usize, j: usize) -> Result<Array2<f32>> {
     concatenate(
         Axis(1),
-        &[split.modalities[i].view(), split.modalities[j].view()],
+        &[split.modalities()[i].view(), split.modalities()[j].view()],
     )
     .map_err(|e| Error::invalid(format!("cannot concatenate modalities {i} and {j}: {e}")))
-}
-
-fn check_finite(split: &Split, what: &str) -> Result<()> {
-    for (m, x) in split.modalities.iter().enumerate() {
-        if x.iter().any(|v| !v.is_finite()) {
-            return Err(Error::invalid(format!(
-                "{what}: modality {} contains NaN or infinite values",
-                m + 1
-            )));
-        }
-    }
-    Ok(())
 }
 
 /// Number of classes seen in either split's labels.
@@ -176,7 +164,6 @@ impl Models {
         if train.len() < 2 {
             return Err(Error::invalid("LSMI needs at least two training rows"));
         }
-        check_finite(train, "training data")?;
         if n_classes < 2 {
             return Err(Error::invalid("LSMI needs at least two classes"));
         }
@@ -230,7 +217,7 @@ impl Models {
                 match *job {
                     Job::Classifier(i, second) => {
                         let (x, name): (ArrayView2<f32>, String) = match second {
-                            None => (train.modalities[i].view(), format!("{i}")),
+                            None => (train.modalities()[i].view(), format!("{i}")),
                             Some(j) => {
                                 let k = pair_list.iter().position(|&p| p == (i, j)).unwrap_or(0);
                                 (pair_inputs[k].view(), format!("{i}-{j}"))
@@ -268,7 +255,7 @@ impl Models {
                         let mut rng =
                             seeded(config.seed, stream_id(&format!("lsmi{tag}-knife-{i}")));
                         let k = knife::fit(
-                            train.modalities[i].view(),
+                            train.modalities()[i].view(),
                             &config.knife,
                             &mut rng,
                             &mut |_, _| {
@@ -331,7 +318,6 @@ impl Models {
     /// Pointwise PMIs and entropies of every row of `eval`, in its order.
     pub fn pointwise(&self, eval: &Split) -> Result<PointwiseTables> {
         let labels = eval.require_labels("LSMI evaluation")?;
-        check_finite(eval, "evaluation data")?;
         if eval.n_modalities() != self.unimodal.len() {
             return Err(Error::invalid(format!(
                 "evaluation data have {} modalities, training data {}",
@@ -346,7 +332,7 @@ impl Models {
             .unimodal
             .par_iter()
             .enumerate()
-            .map(|(i, (mlp, p))| self.pmi(mlp, p, eval.modalities[i].view(), labels))
+            .map(|(i, (mlp, p))| self.pmi(mlp, p, eval.modalities()[i].view(), labels))
             .collect::<Result<Vec<_>>>()?;
         let pair_pmi = self
             .pairs
@@ -360,7 +346,7 @@ impl Models {
             .densities
             .par_iter()
             .enumerate()
-            .map(|(i, k)| k.pointwise_entropy(eval.modalities[i].view()))
+            .map(|(i, k)| k.pointwise_entropy(eval.modalities()[i].view()))
             .collect::<Result<Vec<_>>>()?;
         Ok(PointwiseTables {
             pmi,

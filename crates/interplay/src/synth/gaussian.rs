@@ -258,7 +258,7 @@ impl GaussianOracle {
                 split.n_modalities()
             )));
         }
-        let (m1, m2) = (&split.modalities[0], &split.modalities[1]);
+        let (m1, m2) = (&split.modalities()[0], &split.modalities()[1]);
         let mut out = Vec::with_capacity(split.len());
         let mut a = vec![0.0; m1.ncols()];
         let mut b = vec![0.0; m2.ncols()];

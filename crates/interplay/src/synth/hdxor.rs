@@ -290,10 +290,8 @@ pub fn generate(config: &HdXorConfig, seed: u64) -> Result<HdXorData> {
         })
         .collect();
 
-    let mut whole = Split::new(modalities, Some(labels))?;
-    whole
-        .extras
-        .insert(BITS_KEY.into(), bits.mapv(|b| if b { 1.0 } else { 0.0 }));
+    let whole = Split::new(modalities, Some(labels))?
+        .with_extra(BITS_KEY, bits.mapv(|b| if b { 1.0 } else { 0.0 }))?;
     let labels = whole.require_labels("HD-XOR")?;
     let parts = stratified(
         labels,

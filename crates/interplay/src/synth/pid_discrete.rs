@@ -288,15 +288,14 @@ pub const CODES_KEY: &str = "codes";
 /// one-hot(x2) (width |X2|), labels are y, and [`CODES_KEY`] holds (x1, x2).
 pub fn samples_to_split(table: &JointTable, samples: &DiscreteSamples) -> Result<Split> {
     let [n1, n2, _] = table.shape();
-    let mut split = Split::new(
+    let split = Split::new(
         vec![one_hot(&samples.x1, n1)?, one_hot(&samples.x2, n2)?],
         Some(samples.y.clone()),
     )?;
     let codes = Array2::from_shape_fn((samples.x1.len(), 2), |(i, j)| {
         (if j == 0 { samples.x1[i] } else { samples.x2[i] }) as f32
     });
-    split.extras.insert(CODES_KEY.into(), codes);
-    Ok(split)
+    split.with_extra(CODES_KEY, codes)
 }
 
 /// A dataset of `train`, `val` and `test` splits sampled from `table`, each from

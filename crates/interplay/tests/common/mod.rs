@@ -75,9 +75,10 @@ pub fn hdxor_like(setting: Setting, n: usize, d: usize, dims: [usize; 2], seed: 
         }
     }
     let modalities = (0..2).map(|m| latents[m].dot(&proj[m].t())).collect();
-    let mut split = Split::new(modalities, Some(labels)).unwrap();
-    split.extras.insert("bits".into(), bits);
-    split
+    Split::new(modalities, Some(labels))
+        .unwrap()
+        .with_extra("bits", bits)
+        .unwrap()
 }
 
 /// The exact XOR function of the latent bits, recovered by looking each modality
@@ -96,11 +97,11 @@ impl XorOracle {
         let dims = splits[0].dims();
         let mut lookup = vec![HashMap::new(); dims.len()];
         for split in splits {
-            let bits = &split.extras["bits"];
+            let bits = &split.extra("bits").unwrap();
             for a in 0..split.len() {
                 let b = [bits[[a, 0]] > 0.5, bits[[a, 1]] > 0.5];
                 for (m, table) in lookup.iter_mut().enumerate() {
-                    table.insert(key(split.modalities[m].row(a).iter()), b);
+                    table.insert(key(split.modalities()[m].row(a).iter()), b);
                 }
             }
         }

@@ -148,7 +148,7 @@ pub fn train_fusion(
         let mut total = 0.0;
         for idx in order.chunks(config.batch_size) {
             let b = idx.len();
-            for (buf, x) in xb.iter_mut().zip(&train.modalities) {
+            for (buf, x) in xb.iter_mut().zip(train.modalities()) {
                 gather_rows(x.view(), idx, buf);
             }
             yb.clear();
