@@ -96,3 +96,77 @@ pub fn diverged(what: &str, epoch: usize, value: f64, settings: &str) -> Error {
         "{what} diverged at epoch {epoch} (loss {value}); the settings are too aggressive for these data: lower {settings}"
     ))
 }
+
+/// A configuration that can say whether its settings can work.
+///
+/// [`Validate::check`] rejects settings that cannot work (with a message naming the
+/// setting and its valid range); [`Validate::validate`] runs it once and wraps the
+/// settings in [`Checked`], the only form the estimators accept.
+pub trait Validate: Sized {
+    /// Reject settings that cannot work, naming the setting and its valid range.
+    fn check(&self) -> Result<()>;
+
+    /// Check the settings once and hand them back as a [`Checked`] value.
+    fn validate(self) -> Result<Checked<Self>> {
+        self.check()?;
+        Ok(Checked(self))
+    }
+}
+
+/// Settings that passed [`Validate::check`].
+///
+/// This is linfa's `ParamGuard` pattern: a config is built freely (struct literal,
+/// [`Default`], parsed flags or keywords), checked once by [`Validate::validate`],
+/// and the estimators take `&Checked<C>`. The field is private, so a `Checked` value
+/// exists only through `validate`: an estimator cannot be handed an unchecked
+/// config, and does not check again. Read the settings through [`Deref`]; change
+/// them by [`Checked::into_inner`] and validating again.
+///
+/// [`Deref`]: std::ops::Deref
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Checked<T>(T);
+
+impl<T> Checked<T> {
+    /// The settings, to change and validate again.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Checked<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> AsRef<T> for Checked<T> {
+    fn as_ref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Written as the settings themselves (there is no `Deserialize`: read settings
+/// are validated like any others).
+impl<T: serde::Serialize> serde::Serialize for Checked<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+/// The name of every value of an option enum, for "expected one of …" messages.
+pub(crate) fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// An unknown value of the option `what`: the message names the valid ones.
+pub(crate) fn unknown(what: &str, got: &str, names: &[&str]) -> crate::Error {
+    crate::Error::invalid(format!(
+        "unknown {what} '{got}' (expected {})",
+        one_of(names)
+    ))
+}

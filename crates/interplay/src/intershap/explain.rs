@@ -120,10 +120,9 @@ pub fn explain(
     model: &dyn Model,
     inputs: &Split,
     background: &Split,
-    config: &InterShapConfig,
+    config: &crate::params::Checked<InterShapConfig>,
     progress: &dyn Progress,
 ) -> Result<InterShapResult> {
-    config.validate()?;
     let m = inputs.n_modalities();
     let dims = model.input_dims();
     if inputs.dims() != dims || background.dims() != dims {

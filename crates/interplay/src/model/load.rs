@@ -17,7 +17,7 @@ pub struct LoadOptions {
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
-            onnx_output: OutputKind::Logits,
+            onnx_output: OutputKind::default(),
         }
     }
 }
