@@ -5,14 +5,14 @@ use std::path::PathBuf;
 
 use interplay::emap::{emap, EmapOptions};
 use interplay::intershap::{explain, BackgroundRows, InterShapConfig};
+use interplay::model::eval::background_rows;
+use interplay::params::Validate;
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions};
 use interplay::pid::BrojaOptions;
 use interplay::report::{
     CompareInterShap, CompareReport, EmapReport, InterShapReport, PidReport, PidSource, Provenance,
     ShapeReport,
 };
-use interplay::model::eval::background_rows;
-use interplay::params::Validate;
 use interplay::shape::{shape, shape_output, ShapeMetric};
 use interplay::Units;
 

@@ -11,9 +11,9 @@ use anyhow::Context as _;
 use interplay::intershap::{self, InterShapConfig};
 use interplay::lsmi::{self, Atoms, LsmiConfig};
 use interplay::model::fusion::{train_fusion, Fusion, FusionTraining};
+use interplay::params::Validate;
 use interplay::synth::gaussian::{self, GaussianConfig};
 use interplay::synth::hdxor::{self, HdXorConfig, HdXorSetting};
-use interplay::params::Validate;
 use interplay::Units;
 
 use crate::output::table;

@@ -82,7 +82,9 @@ fn config(args: &Args) -> anyhow::Result<(Checked<InterShapConfig>, LoadOptions)
     let config = InterShapConfig {
         samples: args.samples,
         background: args.background,
-        masking: args.masking_draws.map_or(defaults().masking, Masking::Draws),
+        masking: args
+            .masking_draws
+            .map_or(defaults().masking, Masking::Draws),
         output: args.output,
         space: args.space,
         approximation: args

@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use interplay::params::Validate;
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
 use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
-use interplay::params::Validate;
 use interplay::report::{PidReport, PidSource};
 use interplay::Units;
 

@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use interplay::report::ShapeReport;
 use interplay::intershap::{BackgroundRows, InterShapConfig};
 use interplay::model::eval::background_rows;
+use interplay::report::ShapeReport;
 use interplay::shape::{shape, shape_output, ShapeMetric};
 
 use super::model_input::ModelInput;

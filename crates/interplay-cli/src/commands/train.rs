@@ -2,8 +2,8 @@
 //! and save it as a self-describing .safetensors model.
 
 use interplay::metrics::majority_rate;
-use interplay::params::Validate;
 use interplay::model::fusion::{fusion_bytes, train_fusion, Fusion, FusionTraining};
+use interplay::params::Validate;
 use interplay::report::TrainReport;
 use std::path::PathBuf;
 

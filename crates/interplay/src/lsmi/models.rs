@@ -72,7 +72,7 @@ impl Default for LsmiConfig {
     fn default() -> Self {
         LsmiConfig {
             seed: 0,
-            prior: Prior::Empirical,
+            prior: Prior::default(),
             adjust: true,
             hidden: 64,
             discriminator: ClassifierTraining::default(),

@@ -47,7 +47,7 @@ impl std::str::FromStr for OutputKind {
     fn from_str(text: &str) -> Result<Self> {
         match text {
             "logits" => Ok(OutputKind::Logits),
-            "probabilities" => Ok(OutputKind::Probabilities),
+            "probabilities" | "probability" | "probs" => Ok(OutputKind::Probabilities),
             _ => Err(crate::params::unknown(
                 "model output",
                 text,

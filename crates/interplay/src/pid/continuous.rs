@@ -92,7 +92,7 @@ impl DiscretiseOptions {
     /// The real-data defaults of the CVX notebook: PCA 5, 30 clusters.
     pub fn real_data() -> Self {
         DiscretiseOptions {
-            normalisation: Normalisation::L2Rows,
+            normalisation: Normalisation::default(),
             pca_components: 5,
             clusters: 30,
             max_iter: 300,
