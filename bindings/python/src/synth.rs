@@ -70,13 +70,19 @@ pub fn generate_hdxor<'py>(
 #[pyo3(signature = (name, n_train, n_val, n_test, seed))]
 pub fn generate_pid_discrete<'py>(
     py: Python<'py>,
-    name: &str,
-    n_train: usize,
-    n_val: usize,
-    n_test: usize,
+    name: Option<&str>,
+    n_train: Option<usize>,
+    n_val: Option<usize>,
+    n_test: Option<usize>,
     seed: u64,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let table = pid_discrete::canonical(name).map_err(to_py_err)?;
+    let d = pid_discrete::DiscreteSampling::default();
+    let table = pid_discrete::canonical(name.unwrap_or(&d.distribution)).map_err(to_py_err)?;
+    let (n_train, n_val, n_test) = (
+        n_train.unwrap_or(d.n_train),
+        n_val.unwrap_or(d.n_val),
+        n_test.unwrap_or(d.n_test),
+    );
     let ds = py.allow_threads(|| {
         no_panic(|| {
             pid_discrete::sample_dataset(&table, n_train, n_val, n_test, seed).map_err(to_py_err)

@@ -79,6 +79,10 @@ def generate_hdxor(
     """HD-XOR as a raw dataset dict (see ``load``)."""
 
 def generate_pid_discrete(
-    name: str, n_train: int, n_val: int, n_test: int, seed: int
+    name: Optional[str],
+    n_train: Optional[int],
+    n_val: Optional[int],
+    n_test: Optional[int],
+    seed: int,
 ) -> Dict[str, Dict[str, Any]]:
     """Samples of a canonical discrete PID distribution as a raw dataset dict."""

@@ -64,22 +64,23 @@ def hdxor(
 
 
 def pid_discrete(
-    name: str = "XOR",
+    name: Optional[str] = None,
     *,
-    n_train: int = 1000,
-    n_val: int = 0,
-    n_test: int = 0,
+    n_train: Optional[int] = None,
+    n_val: Optional[int] = None,
+    n_test: Optional[int] = None,
     seed: int = 0,
 ) -> Dataset:
     """Samples of a canonical discrete distribution with an exact PID (``"XOR"``, ``"AND"``,
     ``"RDN"``, ``"UNQ1"``, ``"COPY"``, …), each variable one-hot encoded. An unknown name raises ``ValueError``
-    listing the known ones."""
+    listing the known ones. ``None`` keeps the library's default: 1000 training samples of
+    ``"XOR"``, no ``val`` or ``test`` split."""
     return _from_raw(
         _interplay.generate_pid_discrete(
             name,
-            _checks.integer("n_train", n_train),
-            _checks.integer("n_val", n_val),
-            _checks.integer("n_test", n_test),
+            _checks.optional_integer("n_train", n_train),
+            _checks.optional_integer("n_val", n_val),
+            _checks.optional_integer("n_test", n_test),
             _checks.seed(seed),
         )
     )

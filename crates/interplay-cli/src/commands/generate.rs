@@ -62,6 +62,11 @@ fn hdxor_defaults() -> hdxor::HdXorConfig {
     hdxor::HdXorConfig::default()
 }
 
+/// The library's pid-discrete defaults, the only place they are written.
+fn sampling_defaults() -> pid_discrete::DiscreteSampling {
+    pid_discrete::DiscreteSampling::default()
+}
+
 /// Flags of `generate gaussian`.
 #[derive(Debug, clap::Args)]
 #[command(allow_negative_numbers = true)]
@@ -122,19 +127,19 @@ struct HdXorArgs {
 #[derive(Debug, clap::Args)]
 struct PidDiscreteArgs {
     /// Name of the canonical distribution (case-insensitive; see --list).
-    #[arg(long, default_value = "xor")]
+    #[arg(long, default_value_t = sampling_defaults().distribution)]
     dist: String,
     /// List the canonical distributions with their exact PIDs and exit.
     #[arg(long)]
     list: bool,
     /// Samples in the train split.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = sampling_defaults().n_train)]
     n_train: usize,
     /// Samples in the val split (0 leaves it out).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = sampling_defaults().n_val)]
     n_val: usize,
     /// Samples in the test split (0 leaves it out).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = sampling_defaults().n_test)]
     n_test: usize,
     /// Also (or only) write the joint table p(x1, x2, y) as CSV with header
     /// x1,x2,y,p.
