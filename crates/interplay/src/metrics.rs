@@ -58,6 +58,17 @@ pub fn argmax_rows<'a>(rows: impl Iterator<Item = &'a [f64]>) -> Vec<usize> {
     .collect()
 }
 
+/// Accuracy of always predicting the most frequent label: the floor a classifier
+/// must beat before its explanations mean anything.
+pub fn majority_rate(labels: &[usize]) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    for &y in labels {
+        *counts.entry(y).or_insert(0usize) += 1;
+    }
+    let top = counts.values().copied().max().unwrap_or(0);
+    top as f64 / labels.len().max(1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,15 +82,4 @@ mod tests {
         // Always predicting the majority class: F1 0 for the other class.
         assert!((macro_f1(&[1, 1, 1], &[0, 1, 1]) - 0.4).abs() < 1e-15);
     }
-}
-
-/// Accuracy of always predicting the most frequent label: the floor a classifier
-/// must beat before its explanations mean anything.
-pub fn majority_rate(labels: &[usize]) -> f64 {
-    let mut counts = std::collections::HashMap::new();
-    for &y in labels {
-        *counts.entry(y).or_insert(0usize) += 1;
-    }
-    let top = counts.values().copied().max().unwrap_or(0);
-    top as f64 / labels.len().max(1) as f64
 }
