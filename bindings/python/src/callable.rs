@@ -40,14 +40,17 @@ pub enum Returns {
 }
 
 impl Returns {
-    /// Parse the `returns=` keyword.
+    /// Parse the `returns=` keyword: `auto`, or a model output kind as the library
+    /// reads it (`logits`, `probabilities`).
     pub fn parse(s: &str) -> PyResult<Self> {
-        match s {
-            "auto" => Ok(Returns::Auto),
-            "logits" => Ok(Returns::Logits),
-            "probabilities" | "probability" | "probs" => Ok(Returns::Probabilities),
-            other => Err(pyo3::exceptions::PyValueError::new_err(format!(
-                "returns must be 'auto', 'logits' or 'probabilities', got '{other}'"
+        if s == "auto" {
+            return Ok(Returns::Auto);
+        }
+        match s.parse::<OutputKind>() {
+            Ok(OutputKind::Logits) => Ok(Returns::Logits),
+            Ok(OutputKind::Probabilities) => Ok(Returns::Probabilities),
+            Err(_) => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "returns must be 'auto', 'logits' or 'probabilities', got '{s}'"
             ))),
         }
     }

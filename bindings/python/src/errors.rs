@@ -31,3 +31,12 @@ pub fn no_panic<T>(f: impl FnOnce() -> pyo3::PyResult<T>) -> pyo3::PyResult<T> {
         }
     }
 }
+
+/// An option given as a string, parsed by the library's `FromStr` (whose error names
+/// the valid values); `None` is the library's default, written only in its `Default`.
+pub fn parse_or_default<T>(text: Option<&str>) -> pyo3::PyResult<T>
+where
+    T: std::str::FromStr<Err = interplay::Error> + Default,
+{
+    text.map_or_else(|| Ok(T::default()), |t| t.parse().map_err(to_py_err))
+}

@@ -6,9 +6,10 @@ use std::path::Path;
 
 use interplay::data::Split;
 use interplay::intershap::{
-    explain, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget, Space,
+    explain, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget,
 };
 use interplay::model::{load::LoadOptions, Model, OutputKind};
+use interplay::params::Validate;
 use interplay::report::InterShapReport;
 use ndarray::{Array1, Array2, ArrayView2};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -34,9 +35,13 @@ impl AnyModel {
     }
 }
 
-/// `"best"`, `"3"` or `"class:3"` as an [`OutputTarget`]; every class at once is the
-/// CLI's `--output all`, which has no single result here.
-fn parse_output(output: &str) -> PyResult<OutputTarget> {
+/// `"best"`, `"3"` or `"class:3"` as an [`OutputTarget`] (`None`: the library's
+/// default); every class at once is the CLI's `--output all`, which has no single
+/// result here.
+fn parse_output(output: Option<&str>) -> PyResult<OutputTarget> {
+    let Some(output) = output else {
+        return Ok(InterShapConfig::default().output);
+    };
     if output == "all" {
         return Err(PyValueError::new_err(
             "output='all' is not supported here: call intershap once per class (output=k)",
@@ -45,7 +50,7 @@ fn parse_output(output: &str) -> PyResult<OutputTarget> {
     if let Ok(k) = output.parse::<usize>() {
         return Ok(OutputTarget::Class(k));
     }
-    OutputTarget::parse(output).map_err(to_py_err)
+    output.parse().map_err(to_py_err)
 }
 
 /// A split of unlabelled modality matrices, checked by the library's split
@@ -65,8 +70,8 @@ pub fn intershap<'py>(
     inputs: &Bound<'py, PyAny>,
     background: Option<&Bound<'py, PyAny>>,
     n_background: Option<usize>,
-    output: &str,
-    space: &str,
+    output: Option<&str>,
+    space: Option<&str>,
     concat: bool,
     batch_size: Option<usize>,
     seed: u64,
@@ -108,20 +113,23 @@ pub fn intershap<'py>(
     let mut config = InterShapConfig {
         background: rows,
         output: parse_output(output)?,
-        space: Space::parse(space).map_err(to_py_err)?,
         seed,
         ..InterShapConfig::default()
     };
+    if let Some(s) = space {
+        config.space = s.parse().map_err(to_py_err)?;
+    }
     if let Some(b) = batch_size {
         config.batch_size = b;
     }
-    config.validate().map_err(to_py_err)?;
+    let config = config.validate().map_err(to_py_err)?;
 
     let model = if model.is_instance_of::<PyString>() {
         let path: String = model.extract()?;
         let onnx_output = match returns {
             Returns::Probabilities => OutputKind::Probabilities,
-            Returns::Auto | Returns::Logits => OutputKind::Logits,
+            Returns::Logits => OutputKind::Logits,
+            Returns::Auto => LoadOptions::default().onnx_output,
         };
         let dims = inputs.dims();
         let loaded = py

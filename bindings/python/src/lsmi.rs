@@ -3,6 +3,7 @@
 
 use interplay::data::Split;
 use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate};
+use interplay::params::Validate;
 use interplay::report::LsmiReport;
 use interplay::Units;
 use ndarray::{Array1, Array2};
@@ -11,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::arrays::{labels, matrix_f32, report_dict, split, to_numpy};
-use crate::errors::to_py_err;
+use crate::errors::{parse_or_default, to_py_err};
 
 /// Folds of the cross-fitting used when no evaluation set is given.
 const DEFAULT_FOLDS: usize = 5;
@@ -43,23 +44,25 @@ pub fn lsmi<'py>(
     x1_eval: Option<&Bound<'py, PyAny>>,
     x2_eval: Option<&Bound<'py, PyAny>>,
     y_eval: Option<&Bound<'py, PyAny>>,
-    prior: &str,
+    prior: Option<&str>,
     adjust: bool,
     folds: Option<usize>,
     seed: u64,
-    units: &str,
+    units: Option<&str>,
     epochs: Option<usize>,
     knife_epochs: Option<usize>,
     batch_size: Option<usize>,
     hidden: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let units: Units = units.parse().map_err(to_py_err)?;
+    let units: Units = parse_or_default(units)?;
     let mut config = LsmiConfig {
         seed,
         adjust,
-        prior: prior.parse().map_err(to_py_err)?,
         ..LsmiConfig::default()
     };
+    if let Some(p) = prior {
+        config.prior = p.parse().map_err(to_py_err)?;
+    }
     if let Some(e) = epochs {
         config.discriminator.epochs = e;
     }
@@ -73,6 +76,7 @@ pub fn lsmi<'py>(
     if let Some(h) = hidden {
         config.hidden = h;
     }
+    let config = config.validate().map_err(to_py_err)?;
     let train = labelled_split(x1, x2, y, "")?;
     let eval = match (x1_eval, x2_eval, y_eval) {
         (Some(a), Some(b), Some(c)) => Some(labelled_split(a, b, c, "_eval")?),

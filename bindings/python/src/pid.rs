@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::arrays::{report_dict, symbols};
-use crate::errors::to_py_err;
+use crate::errors::{parse_or_default, to_py_err};
 
 /// The joint table p(x1, x2, y) from a 3-D array or from three code columns, and
 /// what it came from.
@@ -59,11 +59,11 @@ pub fn pid<'py>(
     x1: Option<&Bound<'py, PyAny>>,
     x2: Option<&Bound<'py, PyAny>>,
     y: Option<&Bound<'py, PyAny>>,
-    units: &str,
-    solver: &str,
+    units: Option<&str>,
+    solver: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let units: Units = units.parse().map_err(to_py_err)?;
-    let solver: BrojaSolver = solver.parse().map_err(to_py_err)?;
+    let units: Units = parse_or_default(units)?;
+    let solver: BrojaSolver = parse_or_default(solver)?;
     let (table, source) = joint_of(joint, x1, x2, y)?;
     let options = BrojaOptions {
         solver,

@@ -44,3 +44,11 @@ def test_copy_of_one_bit_from_samples_is_redundant():
 def test_bad_inputs(kwargs, message):
     with pytest.raises(ValueError, match=message):
         interplay.pid(**kwargs)
+
+
+def test_options_default_to_the_library_and_name_the_valid_values():
+    r = interplay.pid(xor_joint())
+    assert r["units"] == "nats"
+    assert r["solver"]["name"] == "newton"
+    with pytest.raises(ValueError, match="newton.*clarabel"):
+        interplay.pid(xor_joint(), solver="simplex")

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use interplay::data::{read, ReadOptions};
+use interplay::params::Validate;
 use interplay::synth::{gaussian, hdxor, pid_discrete};
 
 fn interplay(args: &[&str]) -> Output {
@@ -50,7 +51,9 @@ fn hd_xor_file_equals_the_library_output_with_bits() {
         &hdxor::HdXorConfig {
             n_samples: 1200,
             ..hdxor::HdXorConfig::new(hdxor::HdXorSetting::Uniqueness(2), 3)
-        },
+        }
+        .validate()
+        .unwrap(),
         5,
     )
     .unwrap();
@@ -112,7 +115,9 @@ fn gaussian_and_pid_discrete_files_equal_the_library_output() {
         rho: -0.3,
         sigma: 0.5,
         n_classes: 3,
-    };
+    }
+    .validate()
+    .unwrap();
     assert_eq!(read_back(&g), gaussian::generate(&cfg, 9).unwrap());
 
     let p = dir.path().join("p.npz");

@@ -236,3 +236,82 @@ fn per_sample_parquet_needs_the_parquet_feature() {
     assert!(err.contains("rebuild with the `parquet` feature"), "{err}");
     assert!(!path.exists());
 }
+
+/// The `[default: …]` that `interplay CMD --help` shows for `flag`.
+fn help_default(cmd: &str, flag: &str) -> String {
+    let out = interplay().args([cmd, "--help"]).output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    // The flag's entry runs to the next line that starts another flag.
+    let start = help
+        .lines()
+        .position(|l| l.trim_start().starts_with(&format!("{flag} ")))
+        .unwrap_or_else(|| panic!("{flag} missing in: {help}"));
+    let entry: Vec<&str> = help
+        .lines()
+        .skip(start)
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || !l.trim_start().starts_with('-'))
+        .map(|(_, l)| l.trim())
+        .collect();
+    let entry = entry.join(" ");
+    let at = entry
+        .find("[default: ")
+        .unwrap_or_else(|| panic!("no default for {flag}: {entry}"));
+    let rest = &entry[at + "[default: ".len()..];
+    rest[..rest.find(']').unwrap()].to_string()
+}
+
+/// Defaults are written once, in the library's `Default`s: the help shows them.
+#[test]
+fn help_shows_the_library_defaults() {
+    use interplay::intershap::InterShapConfig;
+    use interplay::lsmi::LsmiConfig;
+    use interplay::model::fusion::{Fusion, FusionTraining};
+    use interplay::pid::continuous::DiscretiseOptions;
+    use interplay::pid::BrojaOptions;
+    use interplay::shape::ShapeMetric;
+    let lsmi = LsmiConfig::default();
+    let cases = [
+        (
+            "lsmi",
+            "--epochs-discriminator",
+            lsmi.discriminator.epochs.to_string(),
+        ),
+        ("lsmi", "--epochs-entropy", lsmi.knife.epochs.to_string()),
+        ("lsmi", "--hidden", lsmi.hidden.to_string()),
+        ("lsmi", "--prior", lsmi.prior.to_string()),
+        ("lsmi", "--knife-init", lsmi.knife.init.to_string()),
+        (
+            "train",
+            "--epochs",
+            FusionTraining::default().epochs.to_string(),
+        ),
+        ("train", "--lr", FusionTraining::default().lr.to_string()),
+        ("train", "--fusion", Fusion::default().to_string()),
+        (
+            "intershap",
+            "--background",
+            InterShapConfig::default().background.to_string(),
+        ),
+        (
+            "intershap",
+            "--output",
+            InterShapConfig::default().output.to_string(),
+        ),
+        ("shape", "--metric", ShapeMetric::default().to_string()),
+        (
+            "pid",
+            "--solver",
+            BrojaOptions::default().solver.to_string(),
+        ),
+        (
+            "pid",
+            "--normalise",
+            DiscretiseOptions::default().normalisation.to_string(),
+        ),
+    ];
+    for (cmd, flag, want) in cases {
+        assert_eq!(help_default(cmd, flag), want, "{cmd} {flag}");
+    }
+}

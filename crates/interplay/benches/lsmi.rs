@@ -7,6 +7,7 @@ use candle_core::{DType, Device, Tensor, Var, D};
 use interplay::data::{ReadOptions, Split};
 use interplay::lsmi::{estimate, LsmiConfig};
 use interplay::nn::{softmax_cross_entropy, Activation, Adam, AdamConfig, Mlp, MlpWorkspace};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use interplay::rng::{seeded, stream_id};
 use ndarray::Array2;
@@ -131,7 +132,13 @@ fn main() {
         let (train, eval) = (all.select(&idx[..100_000]), all.select(&idx[100_000..]));
         drop(all);
         let start = Instant::now();
-        let r = estimate(&train, &eval, &LsmiConfig::default(), &NoProgress).unwrap();
+        let r = estimate(
+            &train,
+            &eval,
+            &LsmiConfig::default().validate().unwrap(),
+            &NoProgress,
+        )
+        .unwrap();
         let secs = start.elapsed().as_secs_f64();
         let a = r.pairs[0].adjusted;
         println!(
@@ -157,7 +164,13 @@ fn main() {
 
     if let Some((train, val)) = reference_splits() {
         let start = Instant::now();
-        let r = estimate(&train, &val, &LsmiConfig::default(), &NoProgress).unwrap();
+        let r = estimate(
+            &train,
+            &val,
+            &LsmiConfig::default().validate().unwrap(),
+            &NoProgress,
+        )
+        .unwrap();
         let secs = start.elapsed().as_secs_f64();
         // The same fit with candle's step cost: 5 models × 30 epochs × 50 steps.
         let candle_estimate = 5.0 * 30.0 * 50.0 * cand * 1e-6;

@@ -7,6 +7,7 @@
 
 use interplay::intershap::{explain, InterShapConfig};
 use interplay::model::fusion::{train_fusion, Fusion, FusionTraining};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use interplay::synth::hdxor::{generate, HdXorConfig, HdXorSetting};
 use std::time::Instant;
@@ -40,7 +41,8 @@ fn main() -> interplay::Result<()> {
             let config = HdXorConfig {
                 n_samples: n,
                 ..HdXorConfig::new(setting, 2)
-            };
+            }
+            .validate()?;
             let data = generate(&config, seed)?.dataset;
             let (train, val, test) = (
                 data.split("train")?,
@@ -51,12 +53,14 @@ fn main() -> interplay::Result<()> {
                 epochs,
                 seed,
                 ..FusionTraining::default()
-            };
+            }
+            .validate()?;
             let (net, report) = train_fusion(Fusion::Early, train, val, 2, &training, &NoProgress)?;
             let cfg = InterShapConfig {
                 seed,
                 ..InterShapConfig::default()
-            };
+            }
+            .validate()?;
             let r = explain(&net, test, train, &cfg, &NoProgress)?;
             let g = r.explanations[0].global_percent();
             scores.push(g);

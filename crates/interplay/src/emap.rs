@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::metrics::{accuracy, argmax_rows, macro_f1};
 use crate::model::{checked_forward, Model, OutputKind};
+use crate::params::{Checked, Validate};
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
@@ -36,9 +37,9 @@ impl Default for EmapOptions {
     }
 }
 
-impl EmapOptions {
+impl Validate for EmapOptions {
     /// Reject settings that cannot run, naming the setting and its range.
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         if let Some(n) = self.subsample {
             crate::params::at_least("subsample", n, 1)?;
         }
@@ -84,10 +85,9 @@ pub fn emap(
     x1: ArrayView2<'_, f32>,
     x2: ArrayView2<'_, f32>,
     labels: &[usize],
-    options: &EmapOptions,
+    options: &Checked<EmapOptions>,
     progress: &dyn Progress,
 ) -> Result<EmapResult> {
-    options.validate()?;
     let n_all = x1.nrows();
     if x2.nrows() != n_all || labels.len() != n_all {
         return Err(Error::invalid(format!(

@@ -29,6 +29,38 @@ pub enum ShapeMetric {
     Accuracy,
 }
 
+impl ShapeMetric {
+    /// The name on the command line (`macro-f1`, `accuracy`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ShapeMetric::MacroF1 => "macro-f1",
+            ShapeMetric::Accuracy => "accuracy",
+        }
+    }
+}
+
+impl std::str::FromStr for ShapeMetric {
+    type Err = Error;
+    /// `macro-f1` (or `macro_f1`, `f1`) or `accuracy` (or `acc`), in any case.
+    fn from_str(text: &str) -> Result<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "macro-f1" | "macro_f1" | "f1" => Ok(ShapeMetric::MacroF1),
+            "accuracy" | "acc" => Ok(ShapeMetric::Accuracy),
+            _ => Err(crate::params::unknown(
+                "metric",
+                text,
+                &["macro-f1", "accuracy"],
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for ShapeMetric {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Performance-based SHAPE.
 #[derive(Debug, Clone, Serialize)]
 pub struct ShapeResult {

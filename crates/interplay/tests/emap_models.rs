@@ -6,6 +6,7 @@ use toy_models::SignXor;
 
 use interplay::emap::{emap, EmapOptions};
 use interplay::model::{Model, OutputKind};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use interplay::Result;
 use ndarray::{Array2, ArrayView2};
@@ -50,7 +51,7 @@ fn an_additive_model_is_its_own_projection() {
         x1.view(),
         x2.view(),
         &labels,
-        &EmapOptions::default(),
+        &EmapOptions::default().validate().unwrap(),
         &NoProgress,
     )
     .unwrap();
@@ -74,7 +75,7 @@ fn an_xor_model_loses_half_its_accuracy() {
         x1.view(),
         x2.view(),
         &labels,
-        &EmapOptions::default(),
+        &EmapOptions::default().validate().unwrap(),
         &NoProgress,
     )
     .unwrap();
@@ -93,7 +94,9 @@ fn subsampling_is_seeded_and_batching_does_not_change_the_result() {
         subsample: Some(50),
         seed: 3,
         batch_rows: 100,
-    };
+    }
+    .validate()
+    .unwrap();
     let a = emap(&SignXor, x1.view(), x2.view(), &labels, &opts, &NoProgress).unwrap();
     let b = emap(
         &SignXor,
@@ -102,8 +105,10 @@ fn subsampling_is_seeded_and_batching_does_not_change_the_result() {
         &labels,
         &EmapOptions {
             batch_rows: 10_000,
-            ..opts
-        },
+            ..opts.into_inner()
+        }
+        .validate()
+        .unwrap(),
         &NoProgress,
     )
     .unwrap();

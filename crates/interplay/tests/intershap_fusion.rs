@@ -10,6 +10,7 @@ use interplay::model::fusion::{
     load_fusion, save_fusion, train_fusion, Fusion, FusionNet, FusionTraining,
 };
 use interplay::model::{load, LoadOptions, Model};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 
 #[test]
@@ -63,7 +64,9 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
         lr: 1e-3,
         seed: 1,
         ..FusionTraining::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let (net, report) = train_fusion(Fusion::Early, &train, &val, 2, &config, &NoProgress).unwrap();
     assert_eq!(report.train_loss.len(), 60);
     assert!(report.train_loss[59] < report.train_loss[0]);
@@ -76,7 +79,9 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
         samples: Some(300),
         seed: 2,
         ..InterShapConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let r = explain(&net, &val, &train, &cfg, &NoProgress).unwrap();
     let g = r.explanations[0].global_percent();
     assert!(
@@ -118,13 +123,17 @@ fn paper_scale_fcnn_experiment() {
                 epochs,
                 seed,
                 ..FusionTraining::default()
-            };
+            }
+            .validate()
+            .unwrap();
             let (net, report) =
                 train_fusion(Fusion::Early, &train, &val, 2, &config, &NoProgress).unwrap();
             let cfg = InterShapConfig {
                 seed,
                 ..InterShapConfig::default()
-            };
+            }
+            .validate()
+            .unwrap();
             let g = explain(&net, &test, &train, &cfg, &NoProgress)
                 .unwrap()
                 .explanations[0]

@@ -7,6 +7,7 @@ use interplay::intershap::{
     explain, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space,
 };
 use interplay::model::{Model, OutputKind};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use interplay::Result;
 use ndarray::{array, Array2, ArrayView2};
@@ -95,12 +96,16 @@ fn batching_and_threads_do_not_change_results() {
         background: BackgroundRows::Sample(40),
         seed: 4,
         ..InterShapConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let big = explain(&Toy, &inputs, &bg, &base, &NoProgress).unwrap();
     let small_cfg = InterShapConfig {
         batch_size: 7,
-        ..base.clone()
-    };
+        ..base.clone().into_inner()
+    }
+    .validate()
+    .unwrap();
     let small = explain(&Toy, &inputs, &bg, &small_cfg, &NoProgress).unwrap();
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
@@ -126,7 +131,16 @@ fn draws_are_seeded_and_approach_the_mean() {
         output: OutputTarget::Class(1),
         ..InterShapConfig::default()
     };
-    let run = |c: &InterShapConfig| explain(&Toy, &inputs, &bg, c, &NoProgress).unwrap();
+    let run = |c: &InterShapConfig| {
+        explain(
+            &Toy,
+            &inputs,
+            &bg,
+            &c.clone().validate().unwrap(),
+            &NoProgress,
+        )
+        .unwrap()
+    };
     let d1 = run(&cfg(Masking::Draws(2000), 7));
     let d1_again = run(&cfg(Masking::Draws(2000), 7));
     let d2 = run(&cfg(Masking::Draws(2000), 8));
@@ -150,7 +164,9 @@ fn every_class_and_probability_space() {
     let cfg = InterShapConfig {
         output: OutputTarget::All,
         ..InterShapConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let r = explain(&Toy, &inputs, &bg, &cfg, &NoProgress).unwrap();
     assert_eq!(r.explanations.len(), 2);
     // Two-class probabilities: p1 = 1 − p0, so Φ of class 1 is minus Φ of class 0.
@@ -162,6 +178,8 @@ fn every_class_and_probability_space() {
     let bad = InterShapConfig {
         output: OutputTarget::Class(5),
         ..InterShapConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     assert!(explain(&Toy, &inputs, &bg, &bad, &NoProgress).is_err());
 }

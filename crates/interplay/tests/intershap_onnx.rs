@@ -7,6 +7,7 @@ mod common;
 use common::{hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig, OutputTarget};
 use interplay::model::{load, LoadOptions};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -26,7 +27,9 @@ fn compare(builtin: &str, onnx: &str) {
         output: OutputTarget::All,
         batch_size: 500,
         ..InterShapConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let ra = explain(a.as_ref(), &inputs, &background, &cfg, &NoProgress).unwrap();
     let rb = explain(b.as_ref(), &inputs, &background, &cfg, &NoProgress).unwrap();
     for (ea, eb) in ra.explanations.iter().zip(&rb.explanations) {

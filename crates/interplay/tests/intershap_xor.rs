@@ -6,6 +6,7 @@ mod common;
 
 use common::{hdxor_pair, Setting, XorOracle};
 use interplay::intershap::{explain, InterShapConfig};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use ndarray::Axis;
 
@@ -15,7 +16,9 @@ fn global_percent(setting: Setting) -> (f64, interplay::intershap::InterShapResu
     let config = InterShapConfig {
         seed: 3,
         ..InterShapConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let r = explain(&oracle, &inputs, &background, &config, &NoProgress).unwrap();
     (r.explanations[0].global_percent(), r)
 }

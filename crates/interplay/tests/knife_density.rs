@@ -2,6 +2,7 @@
 //! differences, and a fit against a known entropy.
 
 use interplay::knife::{fit, Knife, KnifeConfig, KnifeWorkspace};
+use interplay::params::Validate;
 use interplay::rng::{seeded, stream_id};
 use ndarray::{array, Array2};
 use rand_distr::{Distribution, StandardNormal};
@@ -103,7 +104,9 @@ fn fit_recovers_standard_normal_entropy() {
             ..Default::default()
         },
         ..KnifeConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let knife = fit(
         x.view(),
         &config,

@@ -4,6 +4,7 @@
 
 use interplay::data::ReadOptions;
 use interplay::lsmi::{estimate, LsmiConfig, Prior};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use std::path::Path;
 
@@ -68,7 +69,9 @@ fn pointwise_quantities_track_the_closed_form_oracle() {
         seed: 2,
         prior: Prior::Uniform,
         ..LsmiConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let p = &estimate(train, val, &config, &NoProgress).unwrap().pairs[0];
     let labels = val.labels().unwrap();
     let (mut i1, mut i12, mut h1) = (Vec::new(), Vec::new(), Vec::new());

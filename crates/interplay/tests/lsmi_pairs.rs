@@ -4,6 +4,7 @@
 use interplay::data::Split;
 use interplay::lsmi::{estimate, LsmiConfig};
 use interplay::nn::ClassifierTraining;
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use interplay::rng::{seeded, stream_id};
 use ndarray::Array2;
@@ -36,7 +37,9 @@ fn every_pair_is_decomposed_and_pairs_are_independent() {
             ..ClassifierTraining::default()
         },
         ..LsmiConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let three = estimate(&train, &val, &config, &NoProgress).unwrap();
     let got: Vec<_> = three.pairs.iter().map(|p| p.modalities).collect();
     assert_eq!(got, vec![(0, 1), (0, 2), (1, 2)]);

@@ -4,6 +4,7 @@
 use interplay::data::ReadOptions;
 use interplay::data::Split;
 use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
+use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use std::path::Path;
 
@@ -36,7 +37,9 @@ fn validation_means_fall_in_the_original_range() {
                 seed,
                 prior,
                 ..LsmiConfig::default()
-            };
+            }
+            .validate()
+            .unwrap();
             let r = estimate(&train, &val, &config, &NoProgress).unwrap();
             let p = &r.pairs[0];
             eprintln!(
@@ -77,7 +80,9 @@ fn same_seed_same_result_whatever_the_thread_count() {
     let config = LsmiConfig {
         seed: 9,
         ..LsmiConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let run = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -91,7 +96,12 @@ fn same_seed_same_result_whatever_the_thread_count() {
     let other = estimate(
         &train,
         &val,
-        &LsmiConfig { seed: 10, ..config },
+        &LsmiConfig {
+            seed: 10,
+            ..config.into_inner()
+        }
+        .validate()
+        .unwrap(),
         &NoProgress,
     )
     .unwrap();
@@ -104,7 +114,9 @@ fn cross_fitting_gives_every_row_an_out_of_fold_estimate() {
     let config = LsmiConfig {
         seed: 3,
         ..LsmiConfig::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let r = estimate_cross_fitted(&train, 4, &config, &NoProgress).unwrap();
     assert_eq!(r.n, 1600);
     let p = &r.pairs[0];

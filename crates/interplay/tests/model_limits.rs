@@ -2,6 +2,7 @@
 //! refused with a one-line user-input error before anything big is allocated, and
 //! a model that returns NaN is an error, not a silent number.
 
+use interplay::params::Validate;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -542,7 +543,9 @@ fn a_nan_model_fails_intershap_naming_the_rows() {
     let config = interplay::intershap::InterShapConfig {
         batch_size: 8,
         ..Default::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let result = interplay::intershap::explain(
         &NanFirstRow,
         &inputs,
@@ -562,7 +565,7 @@ fn a_nan_model_fails_emap_and_shape() {
         s.modalities()[0].view(),
         s.modalities()[1].view(),
         &labels,
-        &interplay::emap::EmapOptions::default(),
+        &interplay::emap::EmapOptions::default().validate().unwrap(),
         &interplay::progress::NoProgress,
     );
     assert_mentions(&user_error(result), &["the NaN test model", "1 of 36 rows"]);

@@ -2,6 +2,7 @@
 //! known: one modality carries the label, the other is noise.
 
 use interplay::model::{Model, OutputKind};
+use interplay::params::{Checked, Validate};
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
 use interplay::pid::BrojaOptions;
 use interplay::{Result, Units};
@@ -20,13 +21,15 @@ fn data(n: usize, seed: u64) -> (Array2<f32>, Array2<f32>, Vec<usize>) {
     (x1, x2, labels)
 }
 
-fn options() -> DiscretiseOptions {
+fn options() -> Checked<DiscretiseOptions> {
     DiscretiseOptions {
         normalisation: Normalisation::None,
         pca_components: 2,
         clusters: 4,
         ..DiscretiseOptions::synthetic()
     }
+    .validate()
+    .unwrap()
 }
 
 #[test]

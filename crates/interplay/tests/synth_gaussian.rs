@@ -1,6 +1,7 @@
 //! The Gaussian demo family: shapes, label balance, noise correlation,
 //! determinism, and the exact oracle against the spec's Monte-Carlo table (§2.7).
 
+use interplay::params::Validate;
 use interplay::synth::gaussian::{generate, GaussianConfig, GaussianOracle};
 
 fn config(n_train: usize, n_classes: usize, sigma: f64, rho: f64) -> GaussianConfig {
@@ -18,7 +19,7 @@ fn defaults_are_the_lsmi_demo_call() {
     let c = GaussianConfig::default();
     assert_eq!((c.n_train, c.n_val, c.n_classes), (1600, 400, 2));
     assert_eq!((c.rho, c.sigma), (0.5, 0.5));
-    let data = generate(&c, 42).unwrap();
+    let data = generate(&c.validate().unwrap(), 42).unwrap();
     assert_eq!(data.split_names(), vec!["train", "val"]);
     assert_eq!(data.split("train").unwrap().len(), 1600);
     assert_eq!(data.split("val").unwrap().len(), 400);
@@ -28,7 +29,7 @@ fn defaults_are_the_lsmi_demo_call() {
 #[test]
 fn labels_are_balanced_and_noise_has_the_requested_correlation() {
     let (c, sigma, rho) = (3, 0.7, 0.6);
-    let data = generate(&config(30_000, c, sigma, rho), 7).unwrap();
+    let data = generate(&config(30_000, c, sigma, rho).validate().unwrap(), 7).unwrap();
     let split = data.split("train").unwrap();
     let labels = split.labels().unwrap();
     for class in 0..c {
@@ -58,14 +59,14 @@ fn labels_are_balanced_and_noise_has_the_requested_correlation() {
 #[test]
 fn same_seed_same_data_other_seed_other_data() {
     let c = GaussianConfig::default();
-    let a = generate(&c, 1).unwrap();
-    assert_eq!(a, generate(&c, 1).unwrap());
-    assert_ne!(a, generate(&c, 2).unwrap());
+    let a = generate(&c.validate().unwrap(), 1).unwrap();
+    assert_eq!(a, generate(&c.validate().unwrap(), 1).unwrap());
+    assert_ne!(a, generate(&c.validate().unwrap(), 2).unwrap());
     // Each split has its own stream: the train split does not depend on n_val.
     let fewer_val = GaussianConfig { n_val: 10, ..c };
     assert_eq!(
         a.splits["train"],
-        generate(&fewer_val, 1).unwrap().splits["train"]
+        generate(&fewer_val.validate().unwrap(), 1).unwrap().splits["train"]
     );
 }
 
@@ -78,7 +79,7 @@ fn invalid_parameters_are_rejected() {
         config(10, 2, f64::NAN, 0.5),
         config(0, 2, 0.5, 0.5),
     ] {
-        let err = generate(&bad, 0).unwrap_err();
+        let err = bad.validate().unwrap_err();
         assert!(err.is_user_input(), "{bad:?}");
     }
 }
@@ -95,7 +96,7 @@ fn oracle_means_reproduce_the_spec_table() {
     ];
     for (c, sigma, rho, i1, i12, h1) in rows {
         let cfg = config(40_000, c, sigma, rho);
-        let data = generate(&cfg, 2024).unwrap();
+        let data = generate(&cfg.validate().unwrap(), 2024).unwrap();
         let mean = cfg.oracle().unwrap().mean(&data.splits["train"]).unwrap();
         let tol = 0.012;
         assert!(

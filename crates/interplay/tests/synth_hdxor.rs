@@ -2,6 +2,7 @@
 //! on which bit, class balance, projection range and determinism.
 
 use interplay::data::Split;
+use interplay::params::Validate;
 use interplay::synth::hdxor::{
     default_dims, generate, label_from_bits, HdXorConfig, HdXorSetting, BITS_KEY,
 };
@@ -66,12 +67,20 @@ fn setting_names_are_one_based_with_original_aliases() {
         assert_eq!(s.parse::<HdXorSetting>().unwrap().to_string(), s);
     }
     // uniqueness k must name an existing modality.
-    assert!(generate(&small(HdXorSetting::Uniqueness(3), 2, 100), 0).is_err());
+    assert!(small(HdXorSetting::Uniqueness(3), 2, 100)
+        .validate()
+        .is_err());
 }
 
 #[test]
 fn default_paper_dataset_has_the_paper_shape() {
-    let data = generate(&HdXorConfig::new(HdXorSetting::Synergy, 2), 11).unwrap();
+    let data = generate(
+        &HdXorConfig::new(HdXorSetting::Synergy, 2)
+            .validate()
+            .unwrap(),
+        11,
+    )
+    .unwrap();
     let ds = &data.dataset;
     assert_eq!(ds.dims(), vec![200, 100]);
     let sizes: Vec<usize> = ["train", "val", "test"]
@@ -139,7 +148,7 @@ fn each_setting_puts_the_bits_where_its_carriers_say() {
         HdXorSetting::Redundancy,
         HdXorSetting::Random,
     ] {
-        let data = generate(&small(setting, m, 6_000), 5).unwrap();
+        let data = generate(&small(setting, m, 6_000).validate().unwrap(), 5).unwrap();
         let train = &data.dataset.splits["train"];
         assert_eq!(data.dataset.dims(), vec![200, 100, 150]);
         let carriers = setting.bit_carriers(m);
@@ -166,7 +175,11 @@ fn each_setting_puts_the_bits_where_its_carriers_say() {
 #[test]
 fn synergy_with_more_modalities_is_balanced_and_needs_every_bit() {
     for m in [3, 5] {
-        let data = generate(&small(HdXorSetting::Synergy, m, 4_000), 9).unwrap();
+        let data = generate(
+            &small(HdXorSetting::Synergy, m, 4_000).validate().unwrap(),
+            9,
+        )
+        .unwrap();
         assert_eq!(data.dataset.dims(), default_dims(m));
         let all = data.dataset.concat_all().unwrap();
         let labels = all.labels().unwrap();
@@ -191,7 +204,7 @@ fn synergy_with_more_modalities_is_balanced_and_needs_every_bit() {
 
 #[test]
 fn same_seed_same_data_other_seed_other_data() {
-    let cfg = small(HdXorSetting::Redundancy, 2, 500);
+    let cfg = small(HdXorSetting::Redundancy, 2, 500).validate().unwrap();
     let a = generate(&cfg, 3).unwrap();
     let b = generate(&cfg, 3).unwrap();
     let c = generate(&cfg, 4).unwrap();

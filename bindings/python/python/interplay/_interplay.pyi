@@ -1,5 +1,6 @@
 """Type stubs of the compiled extension. Use the documented wrappers in ``interplay``
-(``interplay.load``, ``interplay.lsmi``, ``interplay.intershap`` ...) rather than these."""
+(``interplay.load``, ``interplay.lsmi``, ``interplay.intershap`` ...) rather than these.
+An option passed as ``None`` takes the library's default."""
 
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
@@ -21,9 +22,9 @@ def intershap(
     model: Union[Callable[..., Any], str],
     inputs: Sequence[Any],
     background: Optional[Sequence[Any]],
-    n_background: int,
-    output: str,
-    space: str,
+    n_background: Optional[int],
+    output: Optional[str],
+    space: Optional[str],
     concat: bool,
     batch_size: Optional[int],
     seed: int,
@@ -40,11 +41,11 @@ def lsmi(
     x1_eval: Any,
     x2_eval: Any,
     y_eval: Any,
-    prior: str,
+    prior: Optional[str],
     adjust: bool,
     folds: Optional[int],
     seed: int,
-    units: str,
+    units: Optional[str],
     epochs: Optional[int],
     knife_epochs: Optional[int],
     batch_size: Optional[int],
@@ -53,21 +54,35 @@ def lsmi(
     """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``), ``units`` and the ``summary`` dict."""
 
 def pid(
-    joint: Any, x1: Any, x2: Any, y: Any, units: str, solver: str
+    joint: Any, x1: Any, x2: Any, y: Any, units: Optional[str], solver: Optional[str]
 ) -> Dict[str, Any]:
     """BROJA atoms, the mutual informations, solver status and duality gap."""
 
 def generate_gaussian(
-    n_train: int, n_val: int, rho: float, sigma: float, n_classes: int, seed: int
+    n_train: Optional[int],
+    n_val: Optional[int],
+    rho: Optional[float],
+    sigma: Optional[float],
+    n_classes: Optional[int],
+    seed: int,
 ) -> Dict[str, Dict[str, Any]]:
     """The LSMI Gaussian demo as a raw dataset dict (see ``load``)."""
 
 def generate_hdxor(
-    setting: str, n_modalities: int, dims: Optional[List[int]], latent_dim: int, n_samples: int, seed: int
+    setting: Optional[str],
+    n_modalities: Optional[int],
+    dims: Optional[List[int]],
+    latent_dim: Optional[int],
+    n_samples: Optional[int],
+    seed: int,
 ) -> Dict[str, Dict[str, Any]]:
     """HD-XOR as a raw dataset dict (see ``load``)."""
 
 def generate_pid_discrete(
-    name: str, n_train: int, n_val: int, n_test: int, seed: int
+    name: Optional[str],
+    n_train: Optional[int],
+    n_val: Optional[int],
+    n_test: Optional[int],
+    seed: int,
 ) -> Dict[str, Dict[str, Any]]:
     """Samples of a canonical discrete PID distribution as a raw dataset dict."""

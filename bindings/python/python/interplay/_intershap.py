@@ -87,8 +87,8 @@ def intershap(
     *,
     background: Optional[Sequence[Any]] = None,
     n_background: Optional[int] = None,
-    output: Union[str, int] = "best",
-    space: str = "probability",
+    output: Union[str, int, None] = None,
+    space: Optional[str] = None,
     concat: bool = False,
     batch_size: Optional[int] = None,
     seed: int = 0,
@@ -125,11 +125,11 @@ def intershap(
         ``inputs`` when no background is given (default 100 then). Every coalition
         value is the exact mean over the B rows.
     output:
-        ``"best"`` explains the probability of the class predicted on the full input;
-        an integer explains that class.
+        ``"best"`` (the default when ``None``) explains the probability of the class
+        predicted on the full input; an integer (or ``"class:K"``) explains that class.
     space:
-        ``"probability"`` explains probabilities (softmax of logits); ``"logit"``
-        explains raw model outputs.
+        ``"probability"`` (the default when ``None``) explains probabilities (softmax
+        of logits); ``"logit"`` explains raw model outputs.
     concat:
         Call the callable with one concatenated array instead of a list.
     batch_size:
@@ -159,14 +159,14 @@ def intershap(
         )
     if isinstance(inputs, np.ndarray) or not isinstance(inputs, Sequence):
         raise TypeError("inputs must be a list of M arrays (one N × d_m array per modality)")
-    if not isinstance(output, str):
-        output = _checks.integer("output", output)
+    if output is not None and not isinstance(output, str):
+        output = str(_checks.integer("output", output))
     raw = _interplay.intershap(
         model,
         list(inputs),
         None if background is None else list(background),
         _checks.optional_integer("n_background", n_background, 1),
-        str(output),
+        output,
         space,
         bool(concat),
         _checks.optional_integer("batch_size", batch_size, 1),

@@ -82,11 +82,11 @@ def lsmi(
     x1_eval: Any = None,
     x2_eval: Any = None,
     y_eval: Any = None,
-    prior: str = "empirical",
+    prior: Optional[str] = None,
     adjust: bool = True,
     folds: Optional[int] = None,
     seed: int = 0,
-    units: str = "nats",
+    units: Optional[str] = None,
     epochs: Optional[int] = None,
     knife_epochs: Optional[int] = None,
     batch_size: Optional[int] = None,
@@ -109,8 +109,8 @@ def lsmi(
     x1_eval, x2_eval, y_eval:
         An evaluation set; all three or none.
     prior:
-        ``"empirical"`` (class frequencies of the training labels, the correct PMI) or
-        ``"uniform"`` (log C, as in the original code).
+        ``"empirical"`` (class frequencies of the training labels, the correct PMI; the
+        default when ``None``) or ``"uniform"`` (log C, as in the original code).
     adjust:
         Apply the dataset-level shift that makes the mean atoms non-negative.
     folds:
@@ -118,7 +118,7 @@ def lsmi(
     seed:
         Seed for initialisation and shuffling; results are reproducible from it.
     units:
-        ``"nats"`` or ``"bits"``.
+        ``"nats"`` (the default when ``None``) or ``"bits"``.
     epochs, knife_epochs, batch_size, hidden:
         Training options; ``None`` keeps the library defaults (those of the paper).
 

@@ -15,8 +15,8 @@ def pid(
     x1: Any = None,
     x2: Any = None,
     y: Any = None,
-    units: str = "nats",
-    solver: str = "newton",
+    units: Optional[str] = None,
+    solver: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Decompose I(X1,X2;Y) into redundancy, two uniquenesses and synergy (BROJA).
 
@@ -26,8 +26,9 @@ def pid(
     Returns the PID report — the same document as ``interplay pid --json``
     (docs/schema/pid.schema.json): ``atoms`` (``redundancy``, ``uniqueness_1``,
     ``uniqueness_2``, ``synergy``) and ``mi`` (``x1_y``, ``x2_y``, ``x1x2_y``), all in
-    ``units`` (``"nats"`` or ``"bits"``), the ``source`` table's shape, and the
-    ``solver``'s status and certified duality gap. ``solver`` is ``"newton"`` (default)
-    or ``"clarabel"``. Invalid tables or codes raise ``ValueError``.
+    ``units`` (``"nats"``, the default when ``None``, or ``"bits"``), the ``source``
+    table's shape, and the ``solver``'s status and certified duality gap. ``solver`` is
+    ``"newton"`` (the default when ``None``) or ``"clarabel"``. Invalid tables, codes
+    or options raise ``ValueError``.
     """
     return _interplay.pid(joint, x1, x2, y, units, solver)

@@ -5,13 +5,15 @@ use std::path::PathBuf;
 
 use interplay::emap::{emap, EmapOptions};
 use interplay::intershap::{explain, BackgroundRows, InterShapConfig};
+use interplay::model::eval::background_rows;
+use interplay::params::Validate;
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions};
 use interplay::pid::BrojaOptions;
 use interplay::report::{
     CompareInterShap, CompareReport, EmapReport, InterShapReport, PidReport, PidSource, Provenance,
     ShapeReport,
 };
-use interplay::shape::{draw_background, shape, shape_output, ShapeMetric};
+use interplay::shape::{shape, shape_output, ShapeMetric};
 use interplay::Units;
 
 use super::model_input::ModelInput;
@@ -25,9 +27,9 @@ pub struct Args {
     #[command(flatten)]
     pub input: ModelInput,
     /// Background rows (from the "train" split when there is one) for the
-    /// masking of InterSHAP and model-output SHAPE.
-    #[arg(long, value_name = "B", default_value_t = 100)]
-    pub background: usize,
+    /// masking of InterSHAP and model-output SHAPE: a number (seeded sample) or `all`.
+    #[arg(long, value_name = "B", default_value_t = InterShapConfig::default().background)]
+    pub background: BackgroundRows,
     /// EMAP on a random subset of this many samples (its cost is n² model rows).
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub emap_samples: usize,
@@ -41,11 +43,11 @@ pub struct Args {
     #[arg(long)]
     pub synthetic_defaults: bool,
     /// Seed of every random choice.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = InterShapConfig::default().seed)]
     pub seed: u64,
-    /// Unit of the PID quantities: bits or nats.
-    #[arg(long, default_value = "bits")]
-    pub units: String,
+    /// Unit of the PID quantities: bits or nats (the command line reports bits).
+    #[arg(long, default_value_t = Units::Bits)]
+    pub units: Units,
     /// Also write every result as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -54,7 +56,28 @@ pub struct Args {
 /// Run `interplay compare`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
-    let units: Units = args.units.parse()?;
+    let units = args.units;
+    let config = InterShapConfig {
+        background: args.background,
+        seed: args.seed,
+        ..InterShapConfig::default()
+    }
+    .validate()?;
+    let mut discretise = if args.synthetic_defaults {
+        DiscretiseOptions::synthetic()
+    } else {
+        DiscretiseOptions::real_data()
+    };
+    discretise.clusters = args.clusters.unwrap_or(discretise.clusters);
+    discretise.pca_components = args.pca.unwrap_or(discretise.pca_components);
+    discretise.seed = args.seed;
+    let discretise = discretise.validate()?;
+    let emap_options = EmapOptions {
+        subsample: Some(args.emap_samples),
+        seed: args.seed,
+        ..EmapOptions::default()
+    }
+    .validate()?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let [x1, x2] = two_modalities(split, "compare")?;
@@ -67,26 +90,16 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let bg_split = dataset.split(&bg_name)?;
     // The one background sampler: InterSHAP draws these same rows from the same
     // seed, so `compare` and `intershap` agree exactly.
-    let background = bg_split.select(&draw_background(bg_split.len(), args.background, args.seed));
+    let background = bg_split.select(&background_rows(
+        bg_split.len(),
+        args.background.rows(),
+        args.seed,
+    ));
     let bars = Bars::new(ctx.quiet);
 
-    let config = InterShapConfig {
-        background: BackgroundRows::Sample(args.background),
-        seed: args.seed,
-        ..InterShapConfig::default()
-    };
-    config.validate()?;
     let inter = explain(model.as_ref(), split, bg_split, &config, &bars)?;
     let inter_share = inter.explanations.first().map_or(0.0, |e| e.global);
 
-    let mut discretise = if args.synthetic_defaults {
-        DiscretiseOptions::synthetic()
-    } else {
-        DiscretiseOptions::real_data()
-    };
-    discretise.clusters = args.clusters.unwrap_or(discretise.clusters);
-    discretise.pca_components = args.pca.unwrap_or(discretise.pca_components);
-    discretise.seed = args.seed;
     let broja_options = BrojaOptions {
         units,
         ..BrojaOptions::default()
@@ -94,14 +107,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let pid_model = pid_of_model(x1, x2, model.as_ref(), &discretise, &broja_options)?;
     let pid_labels = pid_of_data(x1, x2, labels, &discretise, &broja_options)?;
 
-    let emap_options = EmapOptions {
-        subsample: Some(args.emap_samples),
-        seed: args.seed,
-        ..EmapOptions::default()
-    };
     let em = emap(model.as_ref(), x1, x2, labels, &emap_options, &bars)?;
     let views = split.views();
-    let sh = shape(model.as_ref(), &views, labels, ShapeMetric::MacroF1)?;
+    let sh = shape(model.as_ref(), &views, labels, ShapeMetric::default())?;
     let sh_out = shape_output(model.as_ref(), &views, &background.views())?;
 
     let u = units.name();

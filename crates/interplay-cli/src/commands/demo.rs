@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use interplay::intershap::{self, InterShapConfig};
 use interplay::lsmi::{self, Atoms, LsmiConfig};
 use interplay::model::fusion::{train_fusion, Fusion, FusionTraining};
+use interplay::params::Validate;
 use interplay::synth::gaussian::{self, GaussianConfig};
 use interplay::synth::hdxor::{self, HdXorConfig, HdXorSetting};
 use interplay::Units;
@@ -25,12 +26,8 @@ pub struct Args {
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// Unit of the information quantities printed.
-    #[arg(long, default_value = "nats", value_parser = parse_units)]
+    #[arg(long, default_value_t = Units::default())]
     pub units: Units,
-}
-
-fn parse_units(s: &str) -> Result<Units, String> {
-    s.parse().map_err(|e: interplay::Error| e.to_string())
 }
 
 /// Run `interplay demo`.
@@ -44,14 +41,15 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
 /// LSMI on the Gaussian demo data (1600 train / 400 val, ρ 0.5, σ 0.5, 2 classes),
 /// with the exact decomposition of the same validation rows for comparison.
 fn lsmi_on_gaussian(args: &Args, bars: &Bars) -> anyhow::Result<()> {
-    let family = GaussianConfig::default();
+    let family = GaussianConfig::default().validate()?;
     let data =
         gaussian::generate(&family, args.seed).context("generating the Gaussian demo data")?;
     let (train, val) = (data.split("train")?, data.split("val")?);
     let config = LsmiConfig {
         seed: args.seed,
         ..LsmiConfig::default()
-    };
+    }
+    .validate()?;
     let result = lsmi::estimate(train, val, &config, bars)?;
     let estimated = result
         .pairs
@@ -117,7 +115,8 @@ fn intershap_on_hdxor(args: &Args, bars: &Bars) -> anyhow::Result<()> {
         let config = HdXorConfig {
             n_samples: 8_000,
             ..HdXorConfig::new(setting, 2)
-        };
+        }
+        .validate()?;
         let data = hdxor::generate(&config, args.seed)
             .with_context(|| format!("generating HD-XOR {}", setting.name()))?
             .dataset;
@@ -132,7 +131,8 @@ fn intershap_on_hdxor(args: &Args, bars: &Bars) -> anyhow::Result<()> {
             lr: 1e-3,
             seed: args.seed,
             ..FusionTraining::default()
-        };
+        }
+        .validate()?;
         let (net, report) = train_fusion(Fusion::Early, train, val, 2, &training, bars)?;
         let explained = intershap::explain(
             &net,
@@ -141,7 +141,8 @@ fn intershap_on_hdxor(args: &Args, bars: &Bars) -> anyhow::Result<()> {
             &InterShapConfig {
                 seed: args.seed,
                 ..InterShapConfig::default()
-            },
+            }
+            .validate()?,
             bars,
         )?;
         let e = explained

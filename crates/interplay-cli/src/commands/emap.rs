@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use interplay::emap::{emap, EmapOptions};
+use interplay::params::Validate;
 use interplay::report::EmapReport;
 
 use super::model_input::ModelInput;
@@ -20,7 +21,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub subsample: Option<usize>,
     /// Seed of the subsample.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = EmapOptions::default().seed)]
     pub seed: u64,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "OUT")]
@@ -30,15 +31,16 @@ pub struct Args {
 /// Run `interplay emap`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
-    let (dataset, split_name, model) = args.input.load()?;
-    let split = dataset.split(&split_name)?;
-    let [x1, x2] = two_modalities(split, "EMAP")?;
-    let labels = split.require_labels("EMAP")?;
     let options = EmapOptions {
         subsample: args.subsample,
         seed: args.seed,
         ..EmapOptions::default()
-    };
+    }
+    .validate()?;
+    let (dataset, split_name, model) = args.input.load()?;
+    let split = dataset.split(&split_name)?;
+    let [x1, x2] = two_modalities(split, "EMAP")?;
+    let labels = split.require_labels("EMAP")?;
     let bars = Bars::new(ctx.quiet);
     let r = emap(model.as_ref(), x1, x2, labels, &options, &bars)?;
     let rows = vec![

@@ -4,6 +4,7 @@ use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
 use interplay::data::Dataset;
+use interplay::params::Validate;
 use interplay::synth::{gaussian, hdxor, pid_discrete};
 
 use crate::commands::UsageError;
@@ -51,24 +52,39 @@ struct OutputArgs {
     seed: u64,
 }
 
+/// The library's defaults of the Gaussian family, the only place they are written.
+fn gaussian_defaults() -> gaussian::GaussianConfig {
+    gaussian::GaussianConfig::default()
+}
+
+/// The library's HD-XOR defaults, the only place they are written.
+fn hdxor_defaults() -> hdxor::HdXorConfig {
+    hdxor::HdXorConfig::default()
+}
+
+/// The library's pid-discrete defaults, the only place they are written.
+fn sampling_defaults() -> pid_discrete::DiscreteSampling {
+    pid_discrete::DiscreteSampling::default()
+}
+
 /// Flags of `generate gaussian`.
 #[derive(Debug, clap::Args)]
 #[command(allow_negative_numbers = true)]
 struct GaussianArgs {
     /// Samples in the train split.
-    #[arg(long, default_value_t = 1600)]
+    #[arg(long, default_value_t = gaussian_defaults().n_train)]
     n_train: usize,
     /// Samples in the val split (0 leaves it out).
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, default_value_t = gaussian_defaults().n_val)]
     n_val: usize,
     /// Correlation ρ between the two modalities' noises, in (−1, 1).
-    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = gaussian_defaults().rho, allow_negative_numbers = true)]
     rho: f64,
     /// Noise standard deviation σ > 0.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = gaussian_defaults().sigma)]
     sigma: f64,
     /// Number of classes C ≥ 2 (also the width of each modality).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = gaussian_defaults().n_classes)]
     classes: usize,
     #[command(flatten)]
     out: OutputArgs,
@@ -78,30 +94,30 @@ struct GaussianArgs {
 #[derive(Debug, clap::Args)]
 struct HdXorArgs {
     /// uniqueness1..M (1-based modality), redundancy, synergy or random.
-    #[arg(long, default_value = "synergy")]
+    #[arg(long, default_value_t = hdxor_defaults().setting.to_string())]
     setting: String,
     /// Read `uniquenessK` with a 0-based K, as the original InterSHAP code names
     /// its datasets (original uniqueness0 = uniqueness1 here).
     #[arg(long)]
     zero_based: bool,
     /// Number of modalities M ≥ 2 (ignored when --dims is given).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = hdxor_defaults().n_modalities())]
     modalities: usize,
     /// Comma-separated modality widths (default 200,100 then 150,100,150 for
     /// further modalities); their count sets M.
     #[arg(long, value_delimiter = ',', value_name = "D1,D2,...")]
     dims: Option<Vec<usize>>,
     /// Latent dimension d.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = hdxor_defaults().latent_dim)]
     latent_dim: usize,
     /// Total number of samples over all splits.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = hdxor_defaults().n_samples)]
     samples: usize,
     /// Fraction of each class in the train split.
-    #[arg(long, default_value_t = 0.7)]
+    #[arg(long, default_value_t = hdxor_defaults().train_fraction)]
     train_fraction: f64,
     /// Fraction of each class in the val split (the rest is test).
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, default_value_t = hdxor_defaults().val_fraction)]
     val_fraction: f64,
     #[command(flatten)]
     out: OutputArgs,
@@ -111,19 +127,19 @@ struct HdXorArgs {
 #[derive(Debug, clap::Args)]
 struct PidDiscreteArgs {
     /// Name of the canonical distribution (case-insensitive; see --list).
-    #[arg(long, default_value = "xor")]
+    #[arg(long, default_value_t = sampling_defaults().distribution)]
     dist: String,
     /// List the canonical distributions with their exact PIDs and exit.
     #[arg(long)]
     list: bool,
     /// Samples in the train split.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = sampling_defaults().n_train)]
     n_train: usize,
     /// Samples in the val split (0 leaves it out).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = sampling_defaults().n_val)]
     n_val: usize,
     /// Samples in the test split (0 leaves it out).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = sampling_defaults().n_test)]
     n_test: usize,
     /// Also (or only) write the joint table p(x1, x2, y) as CSV with header
     /// x1,x2,y,p.
@@ -150,7 +166,8 @@ fn run_gaussian(a: GaussianArgs, ctx: crate::Context) -> anyhow::Result<()> {
         rho: a.rho,
         sigma: a.sigma,
         n_classes: a.classes,
-    };
+    }
+    .validate()?;
     let data = gaussian::generate(&config, a.out.seed)?;
     write_one(&data, output, &a.out, ctx)?;
     let oracle = config.oracle()?.mean(data.split("train")?)?;
@@ -180,7 +197,8 @@ fn run_hdxor(a: HdXorArgs, ctx: crate::Context) -> anyhow::Result<()> {
         n_samples: a.samples,
         train_fraction: a.train_fraction,
         val_fraction: a.val_fraction,
-    };
+    }
+    .validate()?;
     let data = hdxor::generate(&config, a.out.seed)?;
     write_one(&data.dataset, output, &a.out, ctx)?;
     say!("{}", summary(&data.dataset));

@@ -6,13 +6,13 @@ use interplay::intershap::{
     explain, Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space,
 };
 use interplay::model::{load, LoadOptions, OutputKind};
+use interplay::params::{Checked, Validate};
 use interplay::report::table::{check_format, intershap_table, TABLE_EXTENSIONS};
 use interplay::report::InterShapReport;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use super::data_args::DataArgs;
-use super::UsageError;
 use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
@@ -56,8 +56,8 @@ pub struct Args {
     #[arg(long, default_value_t = defaults().space)]
     pub space: Space,
     /// What an ONNX model returns: `logits` (softmax applied) or `probabilities`.
-    #[arg(long, default_value = "logits")]
-    pub model_output: String,
+    #[arg(long, default_value_t = LoadOptions::default().onnx_output)]
+    pub model_output: OutputKind,
     /// Use permutation sampling with this many permutations instead of exact
     /// enumeration (automatic with 200 permutations above 12 modalities).
     #[arg(long, value_name = "T")]
@@ -77,21 +77,14 @@ pub struct Args {
     pub per_sample: Option<PathBuf>,
 }
 
-fn config(args: &Args) -> anyhow::Result<(InterShapConfig, LoadOptions)> {
-    let onnx_output = match args.model_output.as_str() {
-        "logits" => OutputKind::Logits,
-        "probabilities" => OutputKind::Probabilities,
-        other => {
-            return Err(UsageError(format!(
-                "--model-output must be logits or probabilities, got '{other}'"
-            ))
-            .into())
-        }
-    };
+fn config(args: &Args) -> anyhow::Result<(Checked<InterShapConfig>, LoadOptions)> {
+    let onnx_output = args.model_output;
     let config = InterShapConfig {
         samples: args.samples,
         background: args.background,
-        masking: args.masking_draws.map_or(Masking::Mean, Masking::Draws),
+        masking: args
+            .masking_draws
+            .map_or(defaults().masking, Masking::Draws),
         output: args.output,
         space: args.space,
         approximation: args
@@ -99,8 +92,8 @@ fn config(args: &Args) -> anyhow::Result<(InterShapConfig, LoadOptions)> {
             .map_or(defaults().approximation, Approximation::Permutations),
         seed: args.seed,
         batch_size: args.batch_size,
-    };
-    config.validate()?;
+    }
+    .validate()?;
     Ok((config, LoadOptions { onnx_output }))
 }
 

@@ -10,6 +10,7 @@ use interplay::data::{Dataset, Split};
 use interplay::knife::{KnifeConfig, KnifeInit};
 use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
 use interplay::nn::ClassifierTraining;
+use interplay::params::{Checked, Validate};
 use interplay::report::table::{check_format, lsmi_table, TABLE_EXTENSIONS};
 use interplay::report::LsmiReport;
 use interplay::Units;
@@ -41,7 +42,7 @@ pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
     /// Rows to decompose: held-out `val`, in-sample `train`, or `all` splits.
-    #[arg(long, value_enum, default_value = "val")]
+    #[arg(long, value_enum, default_value_t = SplitChoice::Val)]
     pub split: SplitChoice,
     /// Label prior in the pointwise mutual informations.
     #[arg(long, default_value_t = defaults().prior)]
@@ -50,7 +51,7 @@ pub struct Args {
     #[arg(long)]
     pub no_adjust: bool,
     /// Units of every reported quantity: nats or bits.
-    #[arg(long, default_value_t = Units::Nats)]
+    #[arg(long, default_value_t = Units::default())]
     pub units: Units,
     /// Seed of every random choice (initialisation, batch order, folds).
     #[arg(long, default_value_t = defaults().seed)]
@@ -128,8 +129,12 @@ fn split_or_usage<'a>(data: &'a Dataset, name: &str, hint: &str) -> anyhow::Resu
 }
 
 /// Fit and decompose as the arguments ask; returns the split label reported.
-fn run_estimate(args: &Args, data: &Dataset, bars: &Bars) -> anyhow::Result<(LsmiResult, String)> {
-    let config = args.config();
+fn run_estimate(
+    args: &Args,
+    config: &Checked<LsmiConfig>,
+    data: &Dataset,
+    bars: &Bars,
+) -> anyhow::Result<(LsmiResult, String)> {
     if let Some(k) = args.folds {
         let rows = match args.split {
             SplitChoice::All => data.concat_all()?,
@@ -137,14 +142,14 @@ fn run_estimate(args: &Args, data: &Dataset, bars: &Bars) -> anyhow::Result<(Lsm
             SplitChoice::Train => split_or_usage(data, "train", "use --split all")?.clone(),
         };
         let label = format!("{} ({k}-fold cross-fitted)", split_name(args.split));
-        return Ok((estimate_cross_fitted(&rows, k, &config, bars)?, label));
+        return Ok((estimate_cross_fitted(&rows, k, config, bars)?, label));
     }
     let hint = "use --folds K to cross-fit a single split";
     let train = split_or_usage(data, "train", hint)?;
     let result = match args.split {
-        SplitChoice::Val => estimate(train, split_or_usage(data, "val", hint)?, &config, bars)?,
-        SplitChoice::Train => estimate(train, train, &config, bars)?,
-        SplitChoice::All => estimate(train, &data.concat_all()?, &config, bars)?,
+        SplitChoice::Val => estimate(train, split_or_usage(data, "val", hint)?, config, bars)?,
+        SplitChoice::Train => estimate(train, train, config, bars)?,
+        SplitChoice::All => estimate(train, &data.concat_all()?, config, bars)?,
     };
     Ok((result, split_name(args.split).to_string()))
 }
@@ -170,14 +175,13 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     if let Some(path) = &args.per_sample {
         check_format(path)?;
     }
-    let config = args.config();
-    config.validate()?;
+    let config = args.config().validate()?;
     let data = args
         .data
         .load(None)
         .with_context(|| format!("reading {}", args.data.data.display()))?;
     let bars = Bars::new(ctx.quiet);
-    let (result, split) = run_estimate(&args, &data, &bars)?;
+    let (result, split) = run_estimate(&args, &config, &data, &bars)?;
     let report = LsmiReport::new(&result, &config, args.folds, &split, args.units);
     say!(
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",

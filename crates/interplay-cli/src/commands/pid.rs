@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use interplay::params::Validate;
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
 use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
 use interplay::report::{PidReport, PidSource};
@@ -44,20 +45,21 @@ pub struct Args {
     pub synthetic_defaults: bool,
     /// Row scaling before PCA: l2 (each row to unit norm, as the original
     /// notebooks), standardise (each feature to mean 0, sd 1) or none.
-    #[arg(long, value_name = "HOW", default_value = "l2", requires = "data")]
-    pub normalise: String,
+    #[arg(long, value_name = "HOW", default_value_t = DiscretiseOptions::default().normalisation, requires = "data")]
+    pub normalise: Normalisation,
     /// Replace the labels by this model's predictions ("PID of a model").
     #[arg(long, value_name = "MODEL", requires = "data")]
     pub model: Option<PathBuf>,
     /// Seed of the PCA sketch and k-means++.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = DiscretiseOptions::default().seed)]
     pub seed: u64,
-    /// Solver: newton (fast, default) or clarabel (exponential-cone oracle).
-    #[arg(long, default_value = "newton")]
-    pub solver: String,
-    /// Unit of the information quantities: bits or nats.
-    #[arg(long, default_value = "bits")]
-    pub units: String,
+    /// Solver: newton (fast) or clarabel (exponential-cone oracle).
+    #[arg(long, default_value_t = BrojaOptions::default().solver)]
+    pub solver: BrojaSolver,
+    /// Unit of the information quantities: bits or nats (the command line reports
+    /// bits).
+    #[arg(long, default_value_t = Units::Bits)]
+    pub units: Units,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -66,20 +68,9 @@ pub struct Args {
 /// Run `interplay pid`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
-    let units: Units = args.units.parse()?;
-    let solver = match args.solver.to_ascii_lowercase().as_str() {
-        "newton" => BrojaSolver::Newton,
-        "clarabel" => BrojaSolver::Clarabel,
-        other => {
-            return Err(UsageError(format!(
-                "unknown solver '{other}': expected 'newton' or 'clarabel'"
-            ))
-            .into())
-        }
-    };
     let options = BrojaOptions {
-        solver,
-        units,
+        solver: args.solver,
+        units: args.units,
         ..BrojaOptions::default()
     };
     let (result, source) = match (&args.joint, &args.data) {
@@ -126,17 +117,8 @@ fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, P
         discretise.pca_components = d;
     }
     discretise.seed = args.seed;
-    discretise.normalisation = match args.normalise.to_ascii_lowercase().as_str() {
-        "l2" => Normalisation::L2Rows,
-        "standardise" | "standardize" => Normalisation::Standardise,
-        "none" => Normalisation::None,
-        other => {
-            return Err(UsageError(format!(
-                "unknown normalisation '{other}': expected l2, standardise or none"
-            ))
-            .into())
-        }
-    };
+    discretise.normalisation = args.normalise;
+    let discretise = discretise.validate()?;
     let (r, kind) = match &args.model {
         Some(path) => {
             let model = load_model(path, &split.dims())?;

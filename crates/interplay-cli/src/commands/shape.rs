@@ -3,12 +3,13 @@
 
 use std::path::PathBuf;
 
+use interplay::intershap::{BackgroundRows, InterShapConfig};
+use interplay::model::eval::background_rows;
 use interplay::report::ShapeReport;
-use interplay::shape::{draw_background, shape, shape_output, ShapeMetric};
+use interplay::shape::{shape, shape_output, ShapeMetric};
 
 use super::model_input::ModelInput;
 use super::split_choice::pick_split;
-use super::UsageError;
 use crate::output::{table, Outputs};
 
 /// Arguments of `interplay shape`.
@@ -16,15 +17,16 @@ use crate::output::{table, Outputs};
 pub struct Args {
     #[command(flatten)]
     pub input: ModelInput,
-    /// Performance metric: macro-f1 (default) or accuracy.
-    #[arg(long, default_value = "macro-f1")]
-    pub metric: String,
+    /// Performance metric: macro-f1 or accuracy.
+    #[arg(long, default_value_t = ShapeMetric::default())]
+    pub metric: ShapeMetric,
     /// Background rows (drawn from the "train" split when there is one) that
-    /// absent modalities are averaged over in the model-output variant.
-    #[arg(long, value_name = "B", default_value_t = 100)]
-    pub background: usize,
+    /// absent modalities are averaged over in the model-output variant: a number
+    /// (seeded sample, the rows InterSHAP draws) or `all`.
+    #[arg(long, value_name = "B", default_value_t = InterShapConfig::default().background)]
+    pub background: BackgroundRows,
     /// Seed of the background draw.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = InterShapConfig::default().seed)]
     pub seed: u64,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "OUT")]
@@ -34,17 +36,7 @@ pub struct Args {
 /// Run `interplay shape`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
-    interplay::params::at_least("background", args.background, 1)?;
-    let metric = match args.metric.to_ascii_lowercase().as_str() {
-        "macro-f1" | "macro_f1" | "f1" => ShapeMetric::MacroF1,
-        "accuracy" | "acc" => ShapeMetric::Accuracy,
-        other => {
-            return Err(UsageError(format!(
-                "unknown metric '{other}': expected 'macro-f1' or 'accuracy'"
-            ))
-            .into())
-        }
-    };
+    let metric = args.metric;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let labels = split.require_labels("SHAPE")?;
@@ -57,7 +49,7 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         pick_split(&dataset, None)?
     };
     let bg_split = dataset.split(&bg_name)?;
-    let idx = draw_background(bg_split.len(), args.background, args.seed);
+    let idx = background_rows(bg_split.len(), args.background.rows(), args.seed);
     let background = bg_split.select(&idx);
     let out = shape_output(model.as_ref(), &views, &background.views())?;
 

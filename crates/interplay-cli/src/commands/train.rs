@@ -3,6 +3,7 @@
 
 use interplay::metrics::majority_rate;
 use interplay::model::fusion::{fusion_bytes, train_fusion, Fusion, FusionTraining};
+use interplay::params::Validate;
 use interplay::report::TrainReport;
 use std::path::PathBuf;
 
@@ -10,6 +11,11 @@ use super::data_args::DataArgs;
 use super::UsageError;
 use crate::output::{table, Outputs};
 use crate::progress::Bars;
+
+/// The library's defaults, the only place they are written.
+fn defaults() -> FusionTraining {
+    FusionTraining::default()
+}
 
 /// Arguments of `interplay train`.
 #[derive(Debug, clap::Args)]
@@ -20,8 +26,8 @@ pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
     /// Where the modalities are joined: early, intermediate or late.
-    #[arg(long, default_value = "early")]
-    pub fusion: String,
+    #[arg(long, default_value_t = Fusion::default())]
+    pub fusion: Fusion,
     /// Output model file (.safetensors).
     #[arg(short = 'o', long)]
     pub output: PathBuf,
@@ -32,19 +38,19 @@ pub struct Args {
     #[arg(long, default_value = "val")]
     pub val_split: String,
     /// Passes over the training split.
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = defaults().epochs)]
     pub epochs: usize,
     /// Rows per mini-batch.
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, default_value_t = defaults().batch_size)]
     pub batch_size: usize,
     /// Adam learning rate.
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = defaults().lr)]
     pub lr: f64,
     /// Adam weight decay (L2).
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = defaults().weight_decay)]
     pub weight_decay: f64,
     /// Seed of the initialisation and batch order.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = defaults().seed)]
     pub seed: u64,
     /// Write the training report as JSON to this file.
     #[arg(long, value_name = "OUT")]
@@ -53,7 +59,7 @@ pub struct Args {
 
 /// Run `interplay train`.
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
-    let fusion = Fusion::parse(&args.fusion)?;
+    let fusion = args.fusion;
     let mut outputs = Outputs::plan(&[
         ("-o", Some(args.output.as_path()), &["safetensors"]),
         ("--json", args.json.as_deref(), &["json"]),
@@ -64,9 +70,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         lr: args.lr,
         weight_decay: args.weight_decay,
         seed: args.seed,
-        ..FusionTraining::default()
-    };
-    config.validate()?;
+        ..defaults()
+    }
+    .validate()?;
     let data = args.data.load(None)?;
     let train = data.split(&args.train_split)?;
     let val = data.split(&args.val_split)?;

@@ -1,6 +1,7 @@
 //! Settings of an InterSHAP run: which rows are explained, how absent modalities are
 //! masked, which model output is explained, and how the work is batched.
 
+use crate::params::unknown;
 use crate::{Error, Result};
 
 /// Which rows of the background split replace absent modalities.
@@ -24,6 +25,16 @@ impl std::str::FromStr for BackgroundRows {
                 "background must be a number of rows (at least 1) or `all`, got '{text}'"
             ))),
             Ok(n) => Ok(BackgroundRows::Sample(n)),
+        }
+    }
+}
+
+impl BackgroundRows {
+    /// The number of rows asked for (`None`: all of them).
+    pub fn rows(self) -> Option<usize> {
+        match self {
+            BackgroundRows::Sample(n) => Some(n),
+            BackgroundRows::All => None,
         }
     }
 }
@@ -85,11 +96,7 @@ impl OutputTarget {
                 .strip_prefix("class:")
                 .and_then(|k| k.parse().ok())
                 .map(OutputTarget::Class)
-                .ok_or_else(|| {
-                    Error::invalid(format!(
-                        "unknown output '{text}' (expected best, class:K or all)"
-                    ))
-                }),
+                .ok_or_else(|| unknown("output", text, &["best", "class:K", "all"])),
         }
     }
 }
@@ -122,9 +129,7 @@ impl Space {
         match text {
             "probability" | "prob" => Ok(Space::Probability),
             "logit" => Ok(Space::Logit),
-            _ => Err(Error::invalid(format!(
-                "unknown space '{text}' (expected probability or logit)"
-            ))),
+            _ => Err(unknown("space", text, &["probability", "logit"])),
         }
     }
 
@@ -188,9 +193,9 @@ impl Default for InterShapConfig {
     }
 }
 
-impl InterShapConfig {
+impl crate::params::Validate for InterShapConfig {
     /// Reject settings that cannot work, before any model call.
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         if self.batch_size == 0 {
             return Err(Error::invalid("batch size must be at least 1"));
         }

@@ -126,10 +126,9 @@ pub fn explain(
     model: &dyn Model,
     inputs: &Split,
     background: &Split,
-    config: &InterShapConfig,
+    config: &crate::params::Checked<InterShapConfig>,
     progress: &dyn Progress,
 ) -> Result<InterShapResult> {
-    config.validate()?;
     let permutations = permutations(config.approximation, inputs.n_modalities());
     check_inputs(model, inputs, background, config, permutations)?;
     let rows = ChosenRows::choose(inputs, background, config);

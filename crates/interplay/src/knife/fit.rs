@@ -2,6 +2,7 @@
 
 use super::{Knife, KnifeWorkspace};
 use crate::nn::{gather_rows, Adam, AdamConfig, EpochPermutations, StepLr};
+use crate::params::{Checked, Validate};
 use crate::{Error, Result};
 use ndarray::ArrayView2;
 use rand::seq::index::sample;
@@ -26,9 +27,11 @@ impl std::str::FromStr for KnifeInit {
         match text {
             "samples" => Ok(KnifeInit::Samples),
             "random" => Ok(KnifeInit::Random),
-            other => Err(Error::invalid(format!(
-                "knife_init must be 'samples' or 'random', got '{other}'"
-            ))),
+            other => Err(crate::params::unknown(
+                "knife_init",
+                other,
+                &["samples", "random"],
+            )),
         }
     }
 }
@@ -87,9 +90,9 @@ impl Default for KnifeConfig {
     }
 }
 
-impl KnifeConfig {
+impl Validate for KnifeConfig {
     /// Reject settings that cannot fit, naming the setting and its range.
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         use crate::params::{at_least, non_negative};
         at_least("components", self.components, 1)?;
         crate::params::at_most(
@@ -100,10 +103,12 @@ impl KnifeConfig {
         non_negative("knife_init_std", self.init_std)?;
         at_least("epochs_entropy", self.epochs, 1)?;
         at_least("batch_size", self.batch_size, 1)?;
-        self.adam.validate("knife_")?;
-        self.schedule.validate("knife_")
+        self.adam.check_as("knife_")?;
+        self.schedule.check_as("knife_")
     }
+}
 
+impl KnifeConfig {
     /// The LSMI code's settings, bugs included: random N(0, 1) init and
     /// accumulated gradients.
     pub fn official() -> Self {
@@ -155,7 +160,7 @@ fn initial(x: ArrayView2<'_, f32>, config: &KnifeConfig, rng: &mut impl Rng) -> 
 /// `on_epoch(epoch, mean_nll)` is called after each epoch.
 pub fn fit(
     x: ArrayView2<'_, f32>,
-    config: &KnifeConfig,
+    config: &Checked<KnifeConfig>,
     rng: &mut impl Rng,
     on_epoch: &mut dyn FnMut(usize, f64) -> Result<()>,
 ) -> Result<Knife> {

@@ -3,6 +3,7 @@
 use super::atoms::{adjustment, pointwise_atoms, weighted_mean, Atoms};
 use super::models::{class_count, pairs, LsmiConfig, Models, PointwiseTables};
 use crate::data::Split;
+use crate::params::Checked;
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
@@ -127,10 +128,9 @@ fn check_compatible(train: &Split, eval: &Split) -> Result<()> {
 pub fn estimate(
     train: &Split,
     eval: &Split,
-    config: &LsmiConfig,
+    config: &Checked<LsmiConfig>,
     progress: &dyn Progress,
 ) -> Result<LsmiResult> {
-    config.validate()?;
     check_compatible(train, eval)?;
     let n_classes = class_count(
         train.require_labels("LSMI training")?,
@@ -152,10 +152,9 @@ pub fn estimate(
 pub fn estimate_cross_fitted(
     data: &Split,
     folds: usize,
-    config: &LsmiConfig,
+    config: &Checked<LsmiConfig>,
     progress: &dyn Progress,
 ) -> Result<LsmiResult> {
-    config.validate()?;
     let n = data.len();
     if folds < 2 || folds > n {
         return Err(Error::invalid(format!(

@@ -4,6 +4,7 @@
 use crate::data::Split;
 use crate::knife::{self, Knife, KnifeConfig};
 use crate::nn::{log_softmax_rows, train_classifier, Activation, ClassifierTraining, Mlp};
+use crate::params::{Checked, Validate};
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
@@ -30,9 +31,11 @@ impl std::str::FromStr for Prior {
         match text {
             "empirical" => Ok(Prior::Empirical),
             "uniform" => Ok(Prior::Uniform),
-            other => Err(Error::invalid(format!(
-                "prior must be 'empirical' or 'uniform', got '{other}'"
-            ))),
+            other => Err(crate::params::unknown(
+                "prior",
+                other,
+                &["empirical", "uniform"],
+            )),
         }
     }
 }
@@ -69,7 +72,7 @@ impl Default for LsmiConfig {
     fn default() -> Self {
         LsmiConfig {
             seed: 0,
-            prior: Prior::Empirical,
+            prior: Prior::default(),
             adjust: true,
             hidden: 64,
             discriminator: ClassifierTraining::default(),
@@ -78,13 +81,13 @@ impl Default for LsmiConfig {
     }
 }
 
-impl LsmiConfig {
+impl Validate for LsmiConfig {
     /// Reject settings that cannot fit, naming the setting and its range.
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         crate::params::at_least("hidden", self.hidden, 1)?;
         crate::params::at_most("hidden", self.hidden, crate::params::MAX_MODEL_WIDTH)?;
-        self.discriminator.validate("_discriminator")?;
-        self.knife.validate()
+        self.discriminator.check_as("_discriminator")?;
+        self.knife.check()
     }
 }
 
@@ -150,7 +153,7 @@ impl Models {
     pub fn fit(
         train: &Split,
         n_classes: usize,
-        config: &LsmiConfig,
+        config: &Checked<LsmiConfig>,
         tag: &str,
         progress: &dyn Progress,
     ) -> Result<Models> {
@@ -166,9 +169,6 @@ impl Models {
         }
         if n_classes < 2 {
             return Err(Error::invalid("LSMI needs at least two classes"));
-        }
-        if config.hidden == 0 {
-            return Err(Error::invalid("hidden width must be ≥ 1"));
         }
         let mut counts = vec![0usize; n_classes];
         for &y in labels {
@@ -190,6 +190,9 @@ impl Models {
                 prior.iter().map(|p| p.ln()).collect()
             }
         };
+        // Parts of a checked config pass their own checks (the outer one runs them).
+        let discriminator = config.discriminator.validate()?;
+        let knife_config = config.knife.validate()?;
         let pair_list = pairs(m);
         let pair_inputs: Vec<Array2<f32>> = pair_list
             .iter()
@@ -242,7 +245,7 @@ impl Models {
                             &mut params,
                             x,
                             labels,
-                            &config.discriminator,
+                            &discriminator,
                             &mut shuffle,
                             &mut |_, _| {
                                 progress.advance(1);
@@ -256,7 +259,7 @@ impl Models {
                             seeded(config.seed, stream_id(&format!("lsmi{tag}-knife-{i}")));
                         let k = knife::fit(
                             train.modalities()[i].view(),
-                            &config.knife,
+                            &knife_config,
                             &mut rng,
                             &mut |_, _| {
                                 progress.advance(1);

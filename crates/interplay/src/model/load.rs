@@ -8,18 +8,11 @@ use super::{Model, OutputKind};
 use crate::{Error, Result};
 
 /// How to read a model file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LoadOptions {
-    /// What an ONNX model's output rows are (built-in models know their own).
+    /// What an ONNX model's output rows are (built-in models know their own;
+    /// default: logits).
     pub onnx_output: OutputKind,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            onnx_output: OutputKind::Logits,
-        }
-    }
 }
 
 /// Open `path` for data whose modalities have widths `dims`: `.onnx` with tract,

@@ -22,12 +22,45 @@ use ndarray::{Array2, ArrayView2};
 use crate::Result;
 
 /// What a model's output rows are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputKind {
-    /// Unnormalised class scores; a softmax turns them into probabilities.
+    /// Unnormalised class scores; a softmax turns them into probabilities (the
+    /// default).
+    #[default]
     Logits,
     /// Class probabilities (rows sum to 1).
     Probabilities,
+}
+
+impl OutputKind {
+    /// The name on the command line and in Python (`logits`, `probabilities`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputKind::Logits => "logits",
+            OutputKind::Probabilities => "probabilities",
+        }
+    }
+}
+
+impl std::str::FromStr for OutputKind {
+    type Err = crate::Error;
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "logits" => Ok(OutputKind::Logits),
+            "probabilities" | "probability" | "probs" => Ok(OutputKind::Probabilities),
+            _ => Err(crate::params::unknown(
+                "model output",
+                text,
+                &["logits", "probabilities"],
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for OutputKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// A classifier over M modalities.

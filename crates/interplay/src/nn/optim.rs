@@ -1,6 +1,7 @@
 //! Adam and a step learning-rate schedule, with PyTorch's exact update rules so a
 //! configuration means the same thing here as in the original papers' code.
 
+use crate::params::Validate;
 use serde::{Deserialize, Serialize};
 
 /// Floating-point types the optimiser can update (f32 networks, f64 KNIFE densities).
@@ -57,9 +58,16 @@ impl Default for AdamConfig {
     }
 }
 
+impl Validate for AdamConfig {
+    /// Reject settings Adam cannot run with.
+    fn check(&self) -> crate::Result<()> {
+        self.check_as("")
+    }
+}
+
 impl AdamConfig {
-    /// Reject settings Adam cannot run with (`prefix` names the owner, e.g. `knife_`).
-    pub fn validate(&self, prefix: &str) -> crate::Result<()> {
+    /// [`Validate::check`] with `prefix` naming the owner, e.g. `knife_`.
+    pub(crate) fn check_as(&self, prefix: &str) -> crate::Result<()> {
         use crate::params::{non_negative, positive, within};
         positive(&format!("{prefix}lr"), self.lr)?;
         within(&format!("{prefix}beta1"), self.beta1, 0.0, 1.0, false, true)?;
@@ -135,9 +143,16 @@ pub struct StepLr {
     pub gamma: f64,
 }
 
-impl StepLr {
+impl Validate for StepLr {
     /// Reject a decay factor outside (0, 1].
-    pub fn validate(&self, prefix: &str) -> crate::Result<()> {
+    fn check(&self) -> crate::Result<()> {
+        self.check_as("")
+    }
+}
+
+impl StepLr {
+    /// [`Validate::check`] with `prefix` naming the owner, e.g. `knife_`.
+    pub(crate) fn check_as(&self, prefix: &str) -> crate::Result<()> {
         crate::params::within(
             &format!("{prefix}lr_gamma"),
             self.gamma,

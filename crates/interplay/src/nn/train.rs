@@ -1,6 +1,7 @@
 //! The mini-batch training loop shared by the estimators' classifiers.
 
 use super::{softmax_cross_entropy, Adam, AdamConfig, Mlp, MlpWorkspace, StepLr};
+use crate::params::{Checked, Validate};
 use crate::{Error, Result};
 use ndarray::ArrayView2;
 use rand::seq::SliceRandom;
@@ -37,13 +38,20 @@ impl Default for ClassifierTraining {
 }
 
 impl ClassifierTraining {
-    /// Reject settings that cannot train (`prefix` names the owner, as in
-    /// `epochs_discriminator`).
-    pub fn validate(&self, suffix: &str) -> Result<()> {
+    /// [`Validate::check`] with `suffix` naming the owner of the epochs, as in
+    /// `epochs_discriminator`.
+    pub(crate) fn check_as(&self, suffix: &str) -> Result<()> {
         crate::params::at_least(&format!("epochs{suffix}"), self.epochs, 1)?;
         crate::params::at_least("batch_size", self.batch_size, 1)?;
-        self.adam.validate("")?;
-        self.schedule.validate("")
+        self.adam.check_as("")?;
+        self.schedule.check_as("")
+    }
+}
+
+impl Validate for ClassifierTraining {
+    /// Reject settings that cannot train.
+    fn check(&self) -> Result<()> {
+        self.check_as("")
     }
 }
 
@@ -90,7 +98,7 @@ pub fn train_classifier(
     params: &mut [f32],
     x: ArrayView2<'_, f32>,
     labels: &[usize],
-    config: &ClassifierTraining,
+    config: &Checked<ClassifierTraining>,
     shuffle: &mut impl Rng,
     on_epoch: &mut dyn FnMut(usize, f64) -> Result<()>,
 ) -> Result<Vec<f64>> {

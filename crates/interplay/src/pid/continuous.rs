@@ -12,6 +12,7 @@ use super::pca;
 use super::{broja, BrojaOptions, PidResult};
 use crate::discrete::JointTable;
 use crate::model::Model;
+use crate::params::{Checked, Validate};
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
 
@@ -29,6 +30,40 @@ pub enum Normalisation {
     None,
 }
 
+impl Normalisation {
+    /// The name on the command line and in Python (`l2`, `standardise`, `none`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Normalisation::L2Rows => "l2",
+            Normalisation::Standardise => "standardise",
+            Normalisation::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for Normalisation {
+    type Err = Error;
+    /// `l2` (or `l2_rows`), `standardise` (or `standardize`) or `none`, in any case.
+    fn from_str(text: &str) -> Result<Self> {
+        match text.to_ascii_lowercase().as_str() {
+            "l2" | "l2_rows" => Ok(Normalisation::L2Rows),
+            "standardise" | "standardize" => Ok(Normalisation::Standardise),
+            "none" => Ok(Normalisation::None),
+            _ => Err(crate::params::unknown(
+                "normalisation",
+                text,
+                &["l2", "standardise", "none"],
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for Normalisation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Settings of the discretisation.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct DiscretiseOptions {
@@ -44,18 +79,20 @@ pub struct DiscretiseOptions {
     pub seed: u64,
 }
 
-impl DiscretiseOptions {
+impl Validate for DiscretiseOptions {
     /// Reject settings that cannot discretise, naming the setting and its range.
-    pub fn validate(&self) -> crate::Result<()> {
+    fn check(&self) -> crate::Result<()> {
         crate::params::at_least("pca", self.pca_components, 1)?;
         crate::params::at_least("clusters", self.clusters, 1)?;
         crate::params::at_least("max_iter", self.max_iter, 1)
     }
+}
 
+impl DiscretiseOptions {
     /// The real-data defaults of the CVX notebook: PCA 5, 30 clusters.
     pub fn real_data() -> Self {
         DiscretiseOptions {
-            normalisation: Normalisation::L2Rows,
+            normalisation: Normalisation::default(),
             pca_components: 5,
             clusters: 30,
             max_iter: 300,
@@ -94,10 +131,9 @@ pub struct ContinuousPid {
 /// stream, so the two modalities use independent draws.
 pub fn discretise(
     x: ArrayView2<'_, f32>,
-    options: &DiscretiseOptions,
+    options: &Checked<DiscretiseOptions>,
     modality: usize,
 ) -> Result<Vec<usize>> {
-    options.validate()?;
     if x.nrows() == 0 {
         return Err(Error::invalid("cannot discretise an empty modality"));
     }
@@ -158,7 +194,7 @@ pub fn pid_of_data(
     x1: ArrayView2<'_, f32>,
     x2: ArrayView2<'_, f32>,
     labels: &[usize],
-    options: &DiscretiseOptions,
+    options: &Checked<DiscretiseOptions>,
     broja_options: &BrojaOptions,
 ) -> Result<ContinuousPid> {
     if x1.nrows() != x2.nrows() || x1.nrows() != labels.len() {
@@ -190,7 +226,7 @@ pub fn pid_of_model(
     x1: ArrayView2<'_, f32>,
     x2: ArrayView2<'_, f32>,
     model: &dyn Model,
-    options: &DiscretiseOptions,
+    options: &Checked<DiscretiseOptions>,
     broja_options: &BrojaOptions,
 ) -> Result<ContinuousPid> {
     let predictions = predict(model, &[x1.view(), x2.view()])?;

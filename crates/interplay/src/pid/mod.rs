@@ -48,10 +48,10 @@ pub struct BrojaOptions {
 impl Default for BrojaOptions {
     fn default() -> Self {
         BrojaOptions {
-            solver: BrojaSolver::Newton,
+            solver: BrojaSolver::default(),
             newton: NewtonSettings::default(),
             clarabel_tolerance: 1e-10,
-            units: Units::Nats,
+            units: Units::default(),
         }
     }
 }

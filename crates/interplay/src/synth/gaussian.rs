@@ -21,6 +21,7 @@ use rand::Rng;
 use rand_distr::StandardNormal;
 
 use crate::data::{Dataset, Split};
+use crate::params::{Checked, Validate};
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
 
@@ -52,10 +53,10 @@ impl Default for GaussianConfig {
     }
 }
 
-impl GaussianConfig {
+impl Validate for GaussianConfig {
     /// Reject parameters for which the model is undefined or singular
     /// (|ρ| = 1 makes the joint density degenerate).
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         if self.n_classes < 2 {
             return Err(Error::invalid(format!(
                 "the Gaussian family needs at least 2 classes, got {}",
@@ -80,7 +81,9 @@ impl GaussianConfig {
         crate::params::at_most("classes", self.n_classes, crate::params::MAX_CLASSES)?;
         crate::params::generated_size(self.n_train.saturating_add(self.n_val), 4)
     }
+}
 
+impl GaussianConfig {
     /// The exact oracle for data drawn with these parameters.
     pub fn oracle(&self) -> Result<GaussianOracle> {
         GaussianOracle::new(self.n_classes, self.sigma, self.rho)
@@ -89,8 +92,7 @@ impl GaussianConfig {
 
 /// Draw the `train` and `val` splits of the Gaussian family. Each split has its
 /// own random stream, so changing `n_val` leaves the training data unchanged.
-pub fn generate(config: &GaussianConfig, seed: u64) -> Result<Dataset> {
-    config.validate()?;
+pub fn generate(config: &Checked<GaussianConfig>, seed: u64) -> Result<Dataset> {
     let mut dataset = Dataset::default();
     for (name, n) in [("train", config.n_train), ("val", config.n_val)] {
         if n == 0 {
@@ -173,7 +175,7 @@ impl GaussianOracle {
             sigma,
             n_classes,
         }
-        .validate()?;
+        .check()?;
         Ok(GaussianOracle {
             n_classes,
             sigma,

@@ -36,6 +36,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::data::{Dataset, Split};
+use crate::params::{Checked, Validate};
 use crate::rng::{seeded, stream_id};
 use crate::synth::split::stratified;
 use crate::{Error, Result};
@@ -178,6 +179,13 @@ pub struct HdXorConfig {
     pub val_fraction: f64,
 }
 
+impl Default for HdXorConfig {
+    /// The paper's synergy dataset of two modalities.
+    fn default() -> Self {
+        HdXorConfig::new(HdXorSetting::Synergy, 2)
+    }
+}
+
 impl HdXorConfig {
     /// The paper's parameters for `n_modalities` modalities with
     /// [`default_dims`].
@@ -201,9 +209,11 @@ impl HdXorConfig {
     pub fn bit_carriers(&self) -> Vec<Vec<usize>> {
         self.setting.bit_carriers(self.n_modalities())
     }
+}
 
+impl Validate for HdXorConfig {
     /// Reject configurations that cannot be generated.
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         let m = self.n_modalities();
         if m < 2 {
             return Err(Error::invalid(format!(
@@ -258,8 +268,7 @@ pub struct HdXorData {
 
 /// Generate an HD-XOR dataset. Projections, bits, latents and the split each
 /// draw from their own stream of `seed`.
-pub fn generate(config: &HdXorConfig, seed: u64) -> Result<HdXorData> {
-    config.validate()?;
+pub fn generate(config: &Checked<HdXorConfig>, seed: u64) -> Result<HdXorData> {
     let d = config.latent_dim;
 
     let mut proj_rng = seeded(seed, stream_id("synth-hdxor-projection"));

@@ -298,6 +298,32 @@ pub fn samples_to_split(table: &JointTable, samples: &DiscreteSamples) -> Result
     split.with_extra(CODES_KEY, codes)
 }
 
+/// What the command line and Python sample when not told otherwise: a canonical
+/// distribution and the size of each split of [`sample_dataset`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscreteSampling {
+    /// Name of the canonical distribution (case-insensitive, see [`canonical_case`]).
+    pub distribution: String,
+    /// Samples in `train`.
+    pub n_train: usize,
+    /// Samples in `val` (0 leaves the split out).
+    pub n_val: usize,
+    /// Samples in `test` (0 leaves the split out).
+    pub n_test: usize,
+}
+
+impl Default for DiscreteSampling {
+    /// 1000 training samples of XOR.
+    fn default() -> Self {
+        DiscreteSampling {
+            distribution: "xor".into(),
+            n_train: 1000,
+            n_val: 0,
+            n_test: 0,
+        }
+    }
+}
+
 /// A dataset of `train`, `val` and `test` splits sampled from `table`, each from
 /// its own stream of `seed` (a split with 0 samples is left out).
 pub fn sample_dataset(

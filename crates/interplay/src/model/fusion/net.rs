@@ -8,9 +8,10 @@ use crate::nn::{Activation, Mlp, MlpWorkspace};
 use crate::{Error, Result};
 
 /// Where the modalities are joined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Fusion {
-    /// Concatenate the raw features, then one MLP.
+    /// Concatenate the raw features, then one MLP (the default).
+    #[default]
     Early,
     /// A linear projection per modality, then an MLP on the concatenation.
     Intermediate,
@@ -25,9 +26,11 @@ impl Fusion {
             "early" => Ok(Fusion::Early),
             "intermediate" => Ok(Fusion::Intermediate),
             "late" => Ok(Fusion::Late),
-            _ => Err(Error::invalid(format!(
-                "unknown fusion '{text}' (expected early, intermediate or late)"
-            ))),
+            _ => Err(crate::params::unknown(
+                "fusion",
+                text,
+                &["early", "intermediate", "late"],
+            )),
         }
     }
 
@@ -38,6 +41,19 @@ impl Fusion {
             Fusion::Intermediate => "intermediate",
             Fusion::Late => "late",
         }
+    }
+}
+
+impl std::str::FromStr for Fusion {
+    type Err = Error;
+    fn from_str(text: &str) -> Result<Self> {
+        Fusion::parse(text)
+    }
+}
+
+impl std::fmt::Display for Fusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

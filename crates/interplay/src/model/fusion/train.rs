@@ -8,6 +8,7 @@ use super::net::{Fusion, FusionNet, FusionWorkspace};
 use crate::data::Split;
 use crate::metrics::{accuracy, macro_f1};
 use crate::nn::{gather_rows, softmax_cross_entropy, Adam, AdamConfig, EpochPermutations, StepLr};
+use crate::params::{Checked, Validate};
 use crate::progress::Progress;
 use crate::rng::{seeded, stream_id};
 use crate::{Error, Result};
@@ -46,9 +47,9 @@ impl Default for FusionTraining {
     }
 }
 
-impl FusionTraining {
+impl Validate for FusionTraining {
     /// Reject settings that cannot train, naming the setting and its range.
-    pub fn validate(&self) -> Result<()> {
+    fn check(&self) -> Result<()> {
         use crate::params::{at_least, non_negative, positive, within};
         at_least("epochs", self.epochs, 1)?;
         at_least("batch_size", self.batch_size, 1)?;
@@ -99,10 +100,9 @@ pub fn train_fusion(
     train: &Split,
     val: &Split,
     n_classes: usize,
-    config: &FusionTraining,
+    config: &Checked<FusionTraining>,
     progress: &dyn Progress,
 ) -> Result<(FusionNet, TrainReport)> {
-    config.validate()?;
     let labels = train.require_labels("training")?;
     let val_labels = val.require_labels("validation")?;
     if let Some(&bad) = labels.iter().chain(val_labels).find(|&&y| y >= n_classes) {
