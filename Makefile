@@ -12,7 +12,7 @@ test: test-rust test-python
 
 test-rust:
 	$(CARGO) test --release --workspace
-	@scripts/check_feature_unification.sh
+	@$(PYTHON) scripts/check_feature_unification.py
 	$(MAKE) --no-print-directory test-lean
 
 # The library without its optional backends (onnx, parquet, clarabel) must build,

@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from _cli import cli_binary
 from conftest import REPO
 
 MEMORY_LIMIT = 1 << 30  # bytes of peak resident memory
@@ -55,17 +56,6 @@ def _cases(tmp_root):
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     return _cases(tmp_path_factory.mktemp("bad-inputs"))
-
-
-def _binary():
-    explicit = os.environ.get("INTERPLAY_BIN")
-    if explicit:
-        return explicit
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
-    path = os.path.join(target, "release", "interplay")
-    if not os.path.exists(path):
-        pytest.skip(f"no CLI binary at {path} (make test builds it first)")
-    return path
 
 
 def _run(argv, cwd):
@@ -120,7 +110,7 @@ def _assert_clean(case, status, out, err, peak, seconds, refused_status):
 def test_cli_refuses_cleanly(corpus, name, tmp_path):
     case = next(c for c in corpus if c["name"] == name)
     work = tmp_path / "work"
-    status, out, err, peak, seconds = _run([_binary(), "-q", *case["cli"]], work)
+    status, out, err, peak, seconds = _run([cli_binary(), "-q", *case["cli"]], work)
     _assert_clean(case, status, out, err, peak, seconds, refused_status=2)
     if status == 2:
         lines = [line for line in err.splitlines() if line.strip()]

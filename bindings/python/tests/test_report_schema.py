@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import interplay
+from _cli import cli_binary
 from conftest import REPO
 
 jsonschema = pytest.importorskip("jsonschema")
@@ -27,19 +28,8 @@ jsonschema = pytest.importorskip("jsonschema")
 SCHEMAS = os.path.join(REPO, "docs", "schema")
 
 
-def _binary():
-    explicit = os.environ.get("INTERPLAY_BIN")
-    if explicit:
-        return explicit
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
-    path = os.path.join(target, "release", "interplay")
-    if not os.path.exists(path):
-        pytest.skip(f"no CLI binary at {path} (make test builds it first)")
-    return path
-
-
 def cli(*args, cwd):
-    out = subprocess.run([_binary(), "-q", *map(str, args)], cwd=cwd, capture_output=True, text=True)
+    out = subprocess.run([cli_binary(), "-q", *map(str, args)], cwd=cwd, capture_output=True, text=True)
     assert out.returncode == 0, f"{args}: {out.stderr}"
     return out.stdout
 

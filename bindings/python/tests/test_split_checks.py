@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import interplay
+from _cli import cli_binary
 from conftest import REPO
 
 def _arrays(n=20):
@@ -22,24 +23,13 @@ def _arrays(n=20):
     return x1, x2, y
 
 
-def _binary():
-    explicit = os.environ.get("INTERPLAY_BIN")
-    if explicit:
-        return explicit
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(REPO, "target"))
-    path = os.path.join(target, "release", "interplay")
-    if not os.path.exists(path):
-        pytest.skip(f"no CLI binary at {path} (make test builds it first)")
-    return path
-
-
 @pytest.fixture(scope="module")
 def file_message(tmp_path_factory):
     """What the command line prints for the same NaN in a file."""
     x1, x2, y = _arrays()
     path = tmp_path_factory.mktemp("nan") / "nan.npz"
     np.savez(path, train_modal_1_features=x1, train_modal_2_features=x2, train_targets=y)
-    out = subprocess.run([_binary(), "inspect", str(path)], capture_output=True, text=True)
+    out = subprocess.run([cli_binary(), "inspect", str(path)], capture_output=True, text=True)
     assert out.returncode == 2, out
     message = out.stderr.strip()
     assert "key 'train_modal_1_features' has 1 non-finite value" in message
