@@ -2,6 +2,7 @@
 //! distribution, given as a probability table or as discrete samples.
 
 use interplay::discrete::JointTable;
+use interplay::params::Validate;
 use interplay::pid::{broja, BrojaOptions, BrojaSolver};
 use interplay::report::{PidReport, PidSource};
 use interplay::Units;
@@ -69,7 +70,9 @@ pub fn pid<'py>(
         solver,
         units,
         ..BrojaOptions::default()
-    };
+    }
+    .validate()
+    .map_err(to_py_err)?;
     let r = crate::interrupt::run_detached(py, move || broja(&table, &options).map_err(to_py_err))?;
     report_dict(py, &PidReport::new(&r, source, 0))
 }

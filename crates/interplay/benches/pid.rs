@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use interplay::discrete::JointTable;
+use interplay::params::Validate;
 use interplay::pid::{broja, BrojaOptions, BrojaSolver, PidResult};
 use interplay::Units;
 use rand::Rng;
@@ -51,7 +52,7 @@ fn time(p: &JointTable, solver: BrojaSolver, min_runs: usize) -> (Duration, PidR
         || (start.elapsed() < Duration::from_millis(500) && times.len() < 50)
     {
         let t0 = Instant::now();
-        let r = broja(p, &opts).expect("BROJA solves");
+        let r = broja(p, &opts.validate().expect("valid options")).expect("BROJA solves");
         times.push(t0.elapsed());
         result = Some(r);
     }

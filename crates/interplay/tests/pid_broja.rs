@@ -2,6 +2,7 @@
 //! Clarabel oracle and the KKT/feasibility conditions on random joints.
 
 use interplay::discrete::JointTable;
+use interplay::params::Validate;
 use interplay::pid::{broja, BrojaOptions, BrojaSolver, PidResult, SolveStatus};
 use interplay::Units;
 use rand::Rng;
@@ -17,7 +18,7 @@ fn solve(p: &JointTable, solver: BrojaSolver) -> PidResult {
         units: Units::Bits,
         ..BrojaOptions::default()
     };
-    broja(p, &opts).unwrap()
+    broja(p, &opts.validate().unwrap()).unwrap()
 }
 
 const AND_R: f64 = 0.311_278_124_459_132_94;
@@ -118,7 +119,7 @@ fn atoms_are_consistent_with_the_mutual_informations() {
 #[test]
 fn nats_and_bits_differ_by_ln2() {
     let p = uniform(&[(0, 0, 0), (0, 1, 0), (1, 0, 0), (1, 1, 1)]);
-    let r = broja(&p, &BrojaOptions::default()).unwrap();
+    let r = broja(&p, &BrojaOptions::default().validate().unwrap()).unwrap();
     assert_eq!(r.units, Units::Nats);
     assert!((r.redundancy - 0.215_761_554_338_835_73).abs() < 1e-7);
     assert!((r.synergy - 0.346_573_590_279_972_64).abs() < 1e-7);

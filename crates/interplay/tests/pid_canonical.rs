@@ -1,6 +1,7 @@
 //! Two independent derivations of the canonical PIDs agree: the atoms the
 //! `synth::pid_discrete` catalogue documents (closed forms) and the BROJA solvers.
 
+use interplay::params::Validate;
 use interplay::pid::{broja, BrojaOptions, BrojaSolver};
 use interplay::synth::pid_discrete::CANONICAL;
 use interplay::Units;
@@ -19,7 +20,7 @@ fn broja_reproduces_every_documented_canonical_decomposition() {
             ..BrojaOptions::default()
         };
         for case in CANONICAL {
-            let r = broja(&case.table(), &options).unwrap();
+            let r = broja(&case.table(), &options.validate().unwrap()).unwrap();
             let got = [r.redundancy, r.unique1, r.unique2, r.synergy];
             let want = case.broja_nats();
             for (g, w) in got.iter().zip(want) {

@@ -38,7 +38,9 @@ fn a_modality_that_carries_the_label_is_unique_information() {
     let bits = BrojaOptions {
         units: Units::Bits,
         ..BrojaOptions::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let r = pid_of_data(x1.view(), x2.view(), &y, &options(), &bits).unwrap();
     let p = &r.pid;
     assert_eq!(r.clusters, [4, 4]);
@@ -94,7 +96,9 @@ fn pid_of_a_model_uses_its_predictions() {
     let bits = BrojaOptions {
         units: Units::Bits,
         ..BrojaOptions::default()
-    };
+    }
+    .validate()
+    .unwrap();
     let of_labels = pid_of_data(x1.view(), x2.view(), &y_random, &options(), &bits).unwrap();
     let of_model =
         pid_of_model(x1.view(), x2.view(), &FirstFeatureModel, &options(), &bits).unwrap();
@@ -110,7 +114,7 @@ fn mismatched_rows_are_rejected() {
         x2.view(),
         &y[..50],
         &options(),
-        &BrojaOptions::default(),
+        &BrojaOptions::default().validate().unwrap(),
     );
     assert!(r.is_err_and(|e| e.is_user_input()));
 }

@@ -103,7 +103,8 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let broja_options = BrojaOptions {
         units,
         ..BrojaOptions::default()
-    };
+    }
+    .validate()?;
     let pid_model = pid_of_model(x1, x2, model.as_ref(), &discretise, &broja_options)?;
     let pid_labels = pid_of_data(x1, x2, labels, &discretise, &broja_options)?;
 

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use interplay::params::Validate;
+use interplay::params::{Checked, Validate};
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
 use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
 use interplay::report::{PidReport, PidSource};
@@ -72,7 +72,8 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         solver: args.solver,
         units: args.units,
         ..BrojaOptions::default()
-    };
+    }
+    .validate()?;
     let (result, source) = match (&args.joint, &args.data) {
         (Some(path), None) => {
             let p = read_joint_csv(path)?;
@@ -92,7 +93,10 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
 
 /// PID of a dataset: discretise both modalities and decompose the histogram
 /// with the labels, or with the model's predictions when --model is given.
-fn data_pid(args: &Args, options: &BrojaOptions) -> anyhow::Result<(PidResult, PidSource)> {
+fn data_pid(
+    args: &Args,
+    options: &Checked<BrojaOptions>,
+) -> anyhow::Result<(PidResult, PidSource)> {
     let data = args
         .data
         .as_ref()

@@ -195,7 +195,7 @@ pub fn pid_of_data(
     x2: ArrayView2<'_, f32>,
     labels: &[usize],
     options: &Checked<DiscretiseOptions>,
-    broja_options: &BrojaOptions,
+    broja_options: &Checked<BrojaOptions>,
 ) -> Result<ContinuousPid> {
     if x1.nrows() != x2.nrows() || x1.nrows() != labels.len() {
         return Err(Error::invalid(format!(
@@ -227,7 +227,7 @@ pub fn pid_of_model(
     x2: ArrayView2<'_, f32>,
     model: &dyn Model,
     options: &Checked<DiscretiseOptions>,
-    broja_options: &BrojaOptions,
+    broja_options: &Checked<BrojaOptions>,
 ) -> Result<ContinuousPid> {
     let predictions = predict(model, &[x1.view(), x2.view()])?;
     pid_of_data(x1, x2, &predictions, options, broja_options)

@@ -26,6 +26,7 @@ pub use joint_csv::read_joint_csv;
 pub use result::{BrojaSolver, PidResult, SolveStatus};
 
 use crate::discrete::JointTable;
+use crate::params::{Checked, Validate};
 use crate::{Result, Units};
 use support::Support;
 
@@ -56,6 +57,26 @@ impl Default for BrojaOptions {
     }
 }
 
+impl Validate for BrojaOptions {
+    /// Reject tolerances and step limits the solvers cannot run with.
+    fn check(&self) -> Result<()> {
+        use crate::params::{at_least, positive};
+        positive("gap_tolerance", self.newton.gap_tolerance)?;
+        positive("residual_tolerance", self.newton.residual_tolerance)?;
+        // The barrier weight must grow from step to step.
+        crate::params::within(
+            "centering",
+            self.newton.centering,
+            1.0,
+            f64::INFINITY,
+            true,
+            true,
+        )?;
+        at_least("max_newton_steps", self.newton.max_newton_steps, 1)?;
+        positive("clarabel_tolerance", self.clarabel_tolerance)
+    }
+}
+
 /// What a solver hands back before the common post-processing.
 pub(crate) struct RawSolution {
     /// Flat q on the solver's support.
@@ -82,7 +103,7 @@ impl RawSolution {
 /// Cells with zero probability are handled exactly (the support is restricted
 /// before solving). The returned `q` is exactly feasible (projected onto the
 /// marginal constraints) and `duality_gap` bounds the error of every atom.
-pub fn broja(p: &JointTable, options: &BrojaOptions) -> Result<PidResult> {
+pub fn broja(p: &JointTable, options: &Checked<BrojaOptions>) -> Result<PidResult> {
     let [n1, n2, ny] = p.shape();
     // The Newton solver's dense block is over x2: put the smaller alphabet there.
     let transpose = n2 > n1;
@@ -197,7 +218,7 @@ mod tests {
             solver: BrojaSolver::Clarabel,
             ..BrojaOptions::default()
         };
-        let err = broja(&p, &options).unwrap_err();
+        let err = broja(&p, &options.validate().unwrap()).unwrap_err();
         assert!(matches!(
             err,
             crate::Error::MissingFeature {
@@ -208,6 +229,20 @@ mod tests {
         assert!(err
             .to_string()
             .contains("rebuild with the `clarabel` feature"));
-        assert!(broja(&p, &BrojaOptions::default()).is_ok());
+        assert!(broja(&p, &BrojaOptions::default().validate().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn options_the_solvers_cannot_run_with_are_refused() {
+        let bad = |f: fn(&mut BrojaOptions)| {
+            let mut o = BrojaOptions::default();
+            f(&mut o);
+            o.validate().unwrap_err().to_string()
+        };
+        assert!(bad(|o| o.newton.gap_tolerance = 0.0).contains("gap_tolerance"));
+        assert!(bad(|o| o.newton.residual_tolerance = f64::NAN).contains("residual_tolerance"));
+        assert!(bad(|o| o.newton.centering = 1.0).contains("centering"));
+        assert!(bad(|o| o.newton.max_newton_steps = 0).contains("max_newton_steps"));
+        assert!(bad(|o| o.clarabel_tolerance = -1.0).contains("clarabel_tolerance"));
     }
 }
