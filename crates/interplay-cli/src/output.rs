@@ -122,3 +122,11 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     lines.join("\n")
 }
+
+/// Print every warning of a report on stderr, one `warning: …` line each, so
+/// that they reach the user even when stdout is piped into a file or a parser.
+pub fn warn_all(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}

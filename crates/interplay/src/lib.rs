@@ -32,6 +32,7 @@ pub mod rng;
 pub mod shape;
 pub mod shapley;
 pub mod synth;
+pub mod uncertainty;
 pub mod units;
 
 pub use error::{Error, Result};

@@ -194,7 +194,5 @@ fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
             .collect();
         say!("{}", table(&["pair", "interaction", "share"], &pairs));
     }
-    for w in &report.warnings {
-        say!("warning: {w}");
-    }
+    crate::output::warn_all(&report.warnings);
 }

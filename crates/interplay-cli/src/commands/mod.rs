@@ -14,6 +14,7 @@ pub mod pid;
 pub mod shape;
 pub mod split_choice;
 pub mod train;
+pub mod uncertainty_args;
 
 /// A command-line usage problem found after parsing (conflicting or missing
 /// options); reported like any error, with exit status 2.

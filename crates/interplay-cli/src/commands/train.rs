@@ -128,9 +128,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     );
     let majority = majority_rate(val.require_labels("validation")?);
     let summary = TrainReport::new(fusion.name(), net.n_params(), &report, &config, majority);
-    for w in &summary.warnings {
-        eprintln!("warning: {w}");
-    }
+    crate::output::warn_all(&summary.warnings);
     if let Some(path) = &args.json {
         outputs.json(path, &summary)?;
     }
