@@ -62,14 +62,14 @@ fn split_of(mats: Vec<Array2<f32>>, what: &str) -> PyResult<Split> {
 
 /// Run InterSHAP; the Python wrapper `interplay.intershap` documents the arguments.
 #[pyfunction]
-#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names))]
+#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names, confidence, bootstrap, ci_target))]
 #[allow(clippy::too_many_arguments)]
 pub fn intershap<'py>(
     py: Python<'py>,
     model: &Bound<'py, PyAny>,
     inputs: &Bound<'py, PyAny>,
     background: Option<&Bound<'py, PyAny>>,
-    n_background: Option<usize>,
+    n_background: Option<&str>,
     output: Option<&str>,
     space: Option<&str>,
     concat: bool,
@@ -77,6 +77,9 @@ pub fn intershap<'py>(
     seed: u64,
     returns: &str,
     modality_names: Option<Vec<String>>,
+    confidence: Option<f64>,
+    bootstrap: Option<usize>,
+    ci_target: Option<f64>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let returns = Returns::parse(returns)?;
     let inputs = split_of(modalities(inputs, "inputs")?, "inputs")?;
@@ -84,7 +87,7 @@ pub fn intershap<'py>(
     // also sets n_background; without one, n_background rows (the library's
     // default) are drawn from the inputs.
     let rows = match (background.is_some(), n_background) {
-        (_, Some(n)) => BackgroundRows::Sample(n),
+        (_, Some(n)) => n.parse::<BackgroundRows>().map_err(to_py_err)?,
         (true, None) => BackgroundRows::All,
         (false, None) => InterShapConfig::default().background,
     };
@@ -121,6 +124,15 @@ pub fn intershap<'py>(
     }
     if let Some(b) = batch_size {
         config.batch_size = b;
+    }
+    if let Some(level) = confidence {
+        config.uncertainty.level = level;
+    }
+    if let Some(r) = bootstrap {
+        config.uncertainty.replicates = r;
+    }
+    if let Some(points) = ci_target {
+        config.ci_target = points / 100.0;
     }
     let config = config.validate().map_err(to_py_err)?;
 
@@ -182,6 +194,9 @@ fn result_dict<'py>(
         to_numpy(py, Array1::from(ex.predictions.clone())),
     )?;
     d.set_item("local", to_numpy(py, Array1::from(ex.local.clone())))?;
+    if let Some(se) = &ex.local_std_err {
+        d.set_item("local_std_err", to_numpy(py, Array1::from(se.clone())))?;
+    }
     let classes: Vec<i64> = ex.classes.iter().map(|&c| c as i64).collect();
     d.set_item("classes", to_numpy(py, Array1::from(classes)))?;
     d.set_item("global", ex.global)?;

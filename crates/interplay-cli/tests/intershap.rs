@@ -129,6 +129,26 @@ fn train_then_explain() {
     assert!((prediction - base - phi).abs() < 1e-9, "efficiency");
     assert_eq!(v["settings"]["masking"], "mean");
     assert_eq!(v["settings"]["background_rows"], 50);
+    // The interval: over explained and background rows, around the estimate,
+    // the same for the first output and the top level, shown in the table.
+    let iv = &v["global_interval"];
+    assert_eq!(iv, &out0["global_interval"]);
+    assert_eq!(iv["method"], "bootstrap-rows-background");
+    assert_eq!(iv["level"], 0.95);
+    let (lo, hi) = (iv["lower"].as_f64().unwrap(), iv["upper"].as_f64().unwrap());
+    assert!(lo < g && g < hi && hi - lo < 0.5, "{iv}");
+    assert_eq!(out0["pairs"][0]["share_interval"], *iv);
+    assert!(out0["global_std_err_background"].as_f64().unwrap() > 0.0);
+    assert!(
+        text.contains(&format!(
+            "{:.2} % [{:.2}, {:.2}]",
+            100.0 * g,
+            100.0 * lo,
+            100.0 * hi
+        )),
+        "{text}"
+    );
+    assert!(text.contains("95 % intervals: bootstrap over explained and background rows"));
     let lines: Vec<String> = std::fs::read_to_string(&csv)
         .unwrap()
         .lines()
@@ -163,6 +183,97 @@ fn train_then_explain() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(std::fs::metadata(&npz).unwrap().len() > 0);
+}
+
+#[test]
+fn auto_background_and_the_untrained_model_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("xor.npz");
+    write_data(&data);
+    let model = dir.path().join("early.safetensors");
+    // One epoch at a tiny learning rate: no better than the majority class.
+    let out = interplay(&[
+        "train",
+        "--data",
+        data.to_str().unwrap(),
+        "-o",
+        model.to_str().unwrap(),
+        "--epochs",
+        "1",
+        "--lr",
+        "0.000001",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = dir.path().join("auto.json");
+    let out = interplay(&[
+        "intershap",
+        "--data",
+        data.to_str().unwrap(),
+        "--model",
+        model.to_str().unwrap(),
+        "--background",
+        "auto",
+        "--ci-target",
+        "5",
+        "--confidence",
+        "0.9",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let auto = &v["settings"]["auto_background"];
+    assert_eq!(auto["target"], 0.05);
+    let rounds = auto["rounds"].as_array().unwrap();
+    assert_eq!(rounds[0]["background_rows"], 100);
+    let last = rounds.last().unwrap();
+    assert_eq!(last["background_rows"], v["settings"]["background_rows"]);
+    assert_eq!(v["global_interval"]["level"], 0.9);
+    let reached = auto["reached"].as_bool().unwrap();
+    assert_eq!(reached, last["half_width"].as_f64().unwrap() <= 0.05);
+    // The model is no better than the majority class: said on stderr and in JSON.
+    let acc = v["accuracy"].as_f64().unwrap();
+    let majority = v["majority_accuracy"].as_f64().unwrap();
+    eprintln!("accuracy {acc} majority {majority}");
+    if acc <= majority {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("warning: the model's accuracy"), "{stderr}");
+        assert!(v["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("majority-class rate"));
+    }
+    for bad in [
+        vec!["--confidence", "95"],
+        vec!["--ci-target", "0"],
+        vec!["--bootstrap", "10"],
+        vec!["--background", "auto", "--bootstrap", "0"],
+    ] {
+        let mut args = vec![
+            "intershap",
+            "--data",
+            data.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ];
+        args.extend(bad.iter().copied());
+        let out = interplay(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{bad:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]

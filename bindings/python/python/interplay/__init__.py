@@ -20,8 +20,10 @@ from ._intershap import InterShapResult, intershap
 from ._lsmi import LsmiResult, lsmi
 from ._pid import pid
 from ._synth import gaussian, hdxor, pid_discrete
+from ._uncertainty import Interval
 
 __all__ = [
+    "Interval",
     "__version__",
     "Dataset",
     "Split",

@@ -34,3 +34,12 @@ def optional_integer(name: str, value: Any, minimum: int = 0) -> Optional[int]:
 def seed(value: Any) -> int:
     """A seed: any integer in ``[0, 2**64)``."""
     return integer("seed", value)
+
+
+def optional_float(name: str, value: Any) -> Optional[float]:
+    """A real number (``None`` passed through); the library checks its range."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)

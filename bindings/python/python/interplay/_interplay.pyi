@@ -22,7 +22,7 @@ def intershap(
     model: Union[Callable[..., Any], str],
     inputs: Sequence[Any],
     background: Optional[Sequence[Any]],
-    n_background: Optional[int],
+    n_background: Optional[str],
     output: Optional[str],
     space: Optional[str],
     concat: bool,
@@ -30,9 +30,13 @@ def intershap(
     seed: int,
     returns: str,
     modality_names: Optional[List[str]],
+    confidence: Optional[float],
+    bootstrap: Optional[int],
+    ci_target: Optional[float],
 ) -> Dict[str, Any]:
     """InterSHAP arrays (``phi``, ``shapley_values``, ``base_values``, ``predictions``, ``local``,
-    ``classes``), ``global``, ``modality_names`` and the ``summary`` dict."""
+    ``classes``, ``local_std_err`` when sampled), ``global``, ``modality_names`` and the
+    ``summary`` dict."""
 
 def lsmi(
     x1: Any,

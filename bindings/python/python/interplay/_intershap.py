@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 import numpy as np
 
 from . import _checks, _interplay
+from ._uncertainty import Interval
 
 __all__ = ["InterShapResult", "intershap"]
 
@@ -35,6 +36,15 @@ class InterShapResult:
         ``(N,)`` local InterSHAP, Σ_{i≠j}|Φ_ij| / Σ_{i,j}|Φ_ij| (a fraction in [0, 1]).
     global_score:
         The global InterSHAP (fraction): the interaction share of the mean matrix.
+    global_interval:
+        Its confidence interval (an :class:`Interval`, fractions) over both the
+        explained rows and the background rows, or ``None`` with ``bootstrap=0``.
+    local_std_err:
+        ``(N,)`` standard errors of the local scores when the Shapley values were
+        sampled (permutations), else ``None``.
+    warnings:
+        Conditions under which the numbers may mean little (a model no better than
+        its majority class, a background too small for ``ci_target``, …).
     summary:
         The same dictionary as the CLI's JSON output (scores, per-pair shares, options).
     modality_names:
@@ -50,6 +60,23 @@ class InterShapResult:
     summary: Dict[str, Any] = field(default_factory=dict)
     modality_names: List[str] = field(default_factory=list)
     data: Optional[np.ndarray] = None
+    local_std_err: Optional[np.ndarray] = None
+
+    @property
+    def global_interval(self) -> Optional[Interval]:
+        """Confidence interval of the global score (fractions), or ``None``."""
+        return Interval.from_summary(self.summary.get("global_interval"))
+
+    @property
+    def pair_intervals(self) -> List[Optional[Interval]]:
+        """Confidence interval of each pair's share (first output), in pair order."""
+        outputs = self.summary.get("outputs") or [{}]
+        return [Interval.from_summary(p.get("share_interval")) for p in outputs[0].get("pairs", [])]
+
+    @property
+    def warnings(self) -> List[str]:
+        """Conditions under which the numbers may mean little (also in ``summary``)."""
+        return list(self.summary.get("warnings", []))
 
     @property
     def global_percent(self) -> float:
@@ -75,10 +102,9 @@ class InterShapResult:
 
     def __repr__(self) -> str:
         n, m = self.shapley_values.shape
-        return (
-            f"InterShapResult(n_samples={n}, n_modalities={m}, "
-            f"global={self.global_percent:.2f}%)"
-        )
+        iv = self.global_interval
+        shown = f"{self.global_percent:.2f}%" if iv is None else iv.format_percent(self.global_score)
+        return f"InterShapResult(n_samples={n}, n_modalities={m}, global={shown})"
 
 
 def intershap(
@@ -86,7 +112,7 @@ def intershap(
     inputs: Sequence[Any],
     *,
     background: Optional[Sequence[Any]] = None,
-    n_background: Optional[int] = None,
+    n_background: Union[int, str, None] = None,
     output: Union[str, int, None] = None,
     space: Optional[str] = None,
     concat: bool = False,
@@ -94,6 +120,9 @@ def intershap(
     seed: int = 0,
     returns: str = "auto",
     modality_names: Optional[Sequence[str]] = None,
+    confidence: Optional[float] = None,
+    bootstrap: Optional[int] = None,
+    ci_target: Optional[float] = None,
 ) -> InterShapResult:
     """Explain a multimodal classifier with InterSHAP (Wenderoth et al., AAAI 2025).
 
@@ -123,7 +152,9 @@ def intershap(
     n_background:
         Number of background rows B drawn (seeded) from ``background``, or from
         ``inputs`` when no background is given (default 100 then). Every coalition
-        value is the exact mean over the B rows.
+        value is the exact mean over the B rows. ``"auto"`` grows B until the global
+        score's interval half-width is at most ``ci_target`` (or every row is used);
+        ``"all"`` uses every row.
     output:
         ``"best"`` (the default when ``None``) explains the probability of the class
         predicted on the full input; an integer (or ``"class:K"``) explains that class.
@@ -141,6 +172,14 @@ def intershap(
         such), ``"logits"`` or ``"probabilities"``.
     modality_names:
         Names for the M modalities (default ``modality_1`` … ``modality_M``).
+    confidence:
+        Confidence level of the intervals (default 0.95).
+    bootstrap:
+        Bootstrap replicates behind the intervals (default 1000; 0 turns them off).
+    ci_target:
+        Half-width in percentage points the global interval should not exceed
+        (default 1): the goal of ``n_background="auto"`` and the threshold of the
+        warning that the background is too small.
 
     Raises
     ------
@@ -165,7 +204,7 @@ def intershap(
         model,
         list(inputs),
         None if background is None else list(background),
-        _checks.optional_integer("n_background", n_background, 1),
+        _background_rows(n_background),
         output,
         space,
         bool(concat),
@@ -173,6 +212,9 @@ def intershap(
         _checks.seed(seed),
         returns,
         None if modality_names is None else [str(n) for n in modality_names],
+        _checks.optional_float("confidence", confidence),
+        _checks.optional_integer("bootstrap", bootstrap, 0),
+        _checks.optional_float("ci_target", ci_target),
     )
     return InterShapResult(
         phi=raw["phi"],
@@ -183,4 +225,16 @@ def intershap(
         global_score=float(raw["global"]),
         summary=raw["summary"],
         modality_names=list(raw["modality_names"]),
+        local_std_err=raw.get("local_std_err"),
     )
+
+
+def _background_rows(n_background: Union[int, str, None]) -> Optional[str]:
+    """``n_background`` as the library's text form: a row count, ``auto`` or ``all``."""
+    if n_background is None:
+        return None
+    if isinstance(n_background, str):
+        if n_background not in ("auto", "all"):
+            raise ValueError(f"n_background must be a number of rows, 'auto' or 'all', got {n_background!r}")
+        return n_background
+    return str(_checks.optional_integer("n_background", n_background, 1))

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::data_args::DataArgs;
+use super::uncertainty_args::UncertaintyArgs;
 use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
@@ -41,9 +42,19 @@ pub struct Args {
     /// Explain a seeded random subset of this many rows (default: every row).
     #[arg(long)]
     pub samples: Option<usize>,
-    /// Background rows used for masking: a number (seeded sample) or `all`.
+    /// Background rows used for masking: a number (seeded sample), `all`, or
+    /// `auto` (grow a sample until the global score's interval half-width is at
+    /// most --ci-target, or every row is used).
     #[arg(long, default_value_t = defaults().background)]
     pub background: BackgroundRows,
+    /// Half-width, in percentage points, that the global score's interval should
+    /// not exceed: the goal of `--background auto`, and the threshold of the
+    /// warning that a fixed background is too small.
+    #[arg(long, default_value_t = 100.0 * defaults().ci_target, value_name = "POINTS")]
+    pub ci_target: f64,
+    /// Interval settings.
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
     /// Reproduce the original implementation: average K random background draws
     /// per sample and coalition instead of the exact mean over the background.
     #[arg(long, value_name = "K")]
@@ -92,6 +103,8 @@ fn config(args: &Args) -> anyhow::Result<(Checked<InterShapConfig>, LoadOptions)
             .map_or(defaults().approximation, Approximation::Permutations),
         seed: args.seed,
         batch_size: args.batch_size,
+        uncertainty: *args.uncertainty.config()?,
+        ci_target: args.ci_target / 100.0,
     }
     .validate()?;
     Ok((config, LoadOptions { onnx_output }))
@@ -156,13 +169,39 @@ fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
         st.shapley,
         seconds
     );
+    if let Some(auto) = &st.auto_background {
+        let rounds: Vec<String> = auto
+            .rounds
+            .iter()
+            .map(|r| format!("{} rows ±{:.2}", r.background_rows, 100.0 * r.half_width))
+            .collect();
+        say!(
+            "background auto (target ±{:.2} points): {}",
+            100.0 * auto.target,
+            rounds.join(" → ")
+        );
+    }
+    if let Some(i) = report.global_interval {
+        say!(
+            "{:.0} % intervals: {} ({} replicates)",
+            100.0 * i.level,
+            interval_method(&i),
+            st.bootstrap
+        );
+    }
+    if let (Some(acc), Some(maj)) = (report.accuracy, report.majority_accuracy) {
+        say!("model accuracy on these rows {acc:.3} (majority class {maj:.3})");
+    }
     let m = report.n_modalities;
     for e in &report.outputs {
         say!("");
+        let global = e.global_interval.map_or_else(
+            || format!("{:.2} %", e.global_percent),
+            |i| i.format_percent(e.global, 2),
+        );
         say!(
-            "output {}: global InterSHAP {:.2} %  (local mean {:.2} % ± {:.2})  base value {:.4}",
+            "output {}: global InterSHAP {global}  (local mean {:.2} % ± {:.2})  base value {:.4}",
             e.output,
-            e.global_percent,
             100.0 * e.local_mean,
             100.0 * e.local_std,
             e.base_value
@@ -188,11 +227,24 @@ fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
                 vec![
                     format!("{}-{}", p.modalities[0], p.modalities[1]),
                     format!("{:+.5}", p.interaction),
-                    format!("{:.2} %", p.percent),
+                    p.share_interval.map_or_else(
+                        || format!("{:.2} %", p.percent),
+                        |i| i.format_percent(p.share, 2),
+                    ),
                 ]
             })
             .collect();
         say!("{}", table(&["pair", "interaction", "share"], &pairs));
     }
     crate::output::warn_all(&report.warnings);
+}
+
+/// The interval method in words.
+fn interval_method(i: &interplay::uncertainty::Interval) -> &'static str {
+    match i.method {
+        interplay::uncertainty::IntervalMethod::BootstrapRowsBackground => {
+            "bootstrap over explained and background rows"
+        }
+        _ => "bootstrap over explained rows",
+    }
 }

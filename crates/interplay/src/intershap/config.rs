@@ -2,6 +2,7 @@
 //! masked, which model output is explained, and how the work is batched.
 
 use crate::params::unknown;
+use crate::uncertainty::UncertaintyConfig;
 use crate::{Error, Result};
 
 /// Which rows of the background split replace absent modalities.
@@ -11,18 +12,23 @@ pub enum BackgroundRows {
     Sample(usize),
     /// Every row of the background split.
     All,
+    /// Grow a seeded sample until the global score's interval half-width is at
+    /// most [`InterShapConfig::ci_target`], or every row is used.
+    Auto,
 }
 
 impl std::str::FromStr for BackgroundRows {
     type Err = Error;
-    /// `all`, or a number of rows (at least 1).
+    /// `all`, `auto`, or a number of rows (at least 1).
     fn from_str(text: &str) -> Result<Self> {
-        if text == "all" {
-            return Ok(BackgroundRows::All);
+        match text {
+            "all" => return Ok(BackgroundRows::All),
+            "auto" => return Ok(BackgroundRows::Auto),
+            _ => {}
         }
         match text.parse::<usize>() {
             Ok(0) | Err(_) => Err(Error::invalid(format!(
-                "background must be a number of rows (at least 1) or `all`, got '{text}'"
+                "background must be a number of rows (at least 1), `all` or `auto`, got '{text}'"
             ))),
             Ok(n) => Ok(BackgroundRows::Sample(n)),
         }
@@ -30,11 +36,11 @@ impl std::str::FromStr for BackgroundRows {
 }
 
 impl BackgroundRows {
-    /// The number of rows asked for (`None`: all of them).
+    /// The number of rows asked for (`None`: all of them, or chosen by `Auto`).
     pub fn rows(self) -> Option<usize> {
         match self {
             BackgroundRows::Sample(n) => Some(n),
-            BackgroundRows::All => None,
+            BackgroundRows::All | BackgroundRows::Auto => None,
         }
     }
 }
@@ -44,6 +50,7 @@ impl std::fmt::Display for BackgroundRows {
         match self {
             BackgroundRows::Sample(n) => write!(f, "{n}"),
             BackgroundRows::All => f.write_str("all"),
+            BackgroundRows::Auto => f.write_str("auto"),
         }
     }
 }
@@ -176,6 +183,12 @@ pub struct InterShapConfig {
     pub seed: u64,
     /// Model rows per forward call.
     pub batch_size: usize,
+    /// Confidence level and bootstrap replicates of the score intervals.
+    pub uncertainty: UncertaintyConfig,
+    /// Half-width (a fraction: 0.01 is one percentage point) the global score's
+    /// interval should not exceed: the goal of `BackgroundRows::Auto`, and the
+    /// threshold of the warning that a fixed background is too small.
+    pub ci_target: f64,
 }
 
 impl Default for InterShapConfig {
@@ -189,6 +202,8 @@ impl Default for InterShapConfig {
             approximation: Approximation::Auto { permutations: 200 },
             seed: 0,
             batch_size: 8192,
+            uncertainty: UncertaintyConfig::default(),
+            ci_target: 0.01,
         }
     }
 }
@@ -213,6 +228,13 @@ impl crate::params::Validate for InterShapConfig {
                 crate::params::at_least("permutations", t, 1)?
             }
             Approximation::Exact => {}
+        }
+        self.uncertainty.check()?;
+        crate::params::within("ci_target", self.ci_target, 0.0, 1.0, true, false)?;
+        if self.background == BackgroundRows::Auto && self.uncertainty.replicates == 0 {
+            return Err(Error::invalid(
+                "background `auto` sizes the background from the score's interval: it needs bootstrap replicates (not 0)",
+            ));
         }
         Ok(())
     }

@@ -5,7 +5,8 @@ use ndarray::{Array1, Array2, Array3, Axis};
 use std::cell::RefCell;
 
 use super::config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget};
-use super::masking::{coalition_means, outputs_in_space, to_space, MaskedInputs};
+use super::interval::{local_std_errors, score_intervals, ScoreIntervals};
+use super::masking::{masked_values, outputs_in_space, to_space, MaskedInputs};
 use super::scores::{local_scores, mean_matrix, mean_std, pair_shares, PairShare};
 use crate::data::Split;
 use crate::model::eval::{
@@ -14,6 +15,7 @@ use crate::model::eval::{
 use crate::model::Model;
 use crate::progress::Progress;
 use crate::shapley::{self, Interactions, SamplingConfig, MAX_EXACT_PLAYERS};
+use crate::uncertainty::UncertaintyConfig;
 use crate::{Error, Result};
 
 /// How the coalition values of a result were obtained, so results from different
@@ -67,6 +69,12 @@ pub struct Explanation {
     pub base_value: f64,
     /// Per-pair breakdown of the global score.
     pub pairs: Vec<PairShare>,
+    /// Confidence intervals of the global score and the pair shares (`None`
+    /// when the bootstrap is turned off).
+    pub intervals: Option<ScoreIntervals>,
+    /// Standard error of each local score, when the Shapley quantities were
+    /// sampled (exact ones have no sampling error).
+    pub local_std_err: Option<Vec<f64>>,
 }
 
 impl Explanation {
@@ -87,6 +95,34 @@ pub struct InterShapResult {
     pub masking: MaskingReport,
     /// One explanation per explained output (one unless the target is every class).
     pub explanations: Vec<Explanation>,
+    /// How the model does on the explained rows, when they have labels.
+    pub model_accuracy: Option<ModelAccuracy>,
+    /// The rounds of `BackgroundRows::Auto`, when it chose the background size.
+    pub auto_background: Option<AutoBackground>,
+}
+
+/// Accuracy of the explained model on the explained rows, beside the rate of
+/// always predicting their most frequent label: a model no better than that has
+/// learnt nothing, and its interactions mean little.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelAccuracy {
+    /// Share of explained rows whose predicted class is their label.
+    pub accuracy: f64,
+    /// Share of explained rows in their most frequent class.
+    pub majority: f64,
+}
+
+/// How `BackgroundRows::Auto` chose the background size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoBackground {
+    /// The half-width asked for (a fraction).
+    pub target: f64,
+    /// Each round: background rows used and the global interval's half-width.
+    pub rounds: Vec<(usize, f64)>,
+    /// Whether the last round reached the target.
+    pub reached: bool,
+    /// Rows of the background split available.
+    pub available: usize,
 }
 
 impl InterShapResult {
@@ -116,6 +152,10 @@ fn standard_rows(split: &Split, idx: &[usize]) -> Vec<Array2<f32>> {
 /// to `config.samples` rows (seeded). v(∅) is the mean prediction over the
 /// background and v(M) the prediction on the full input; the 2^M − 2 other
 /// coalition values of every sample come from batched masked forward passes.
+/// Every explanation carries bootstrap intervals of its scores over both samples
+/// (see [`super::interval`]). With `BackgroundRows::Auto` the background grows
+/// until the global interval's half-width reaches `config.ci_target`
+/// ([`explain_auto`]).
 ///
 /// The steps, one function each: `check_inputs`, `ChosenRows::choose`,
 /// `EndValues::compute` (the only pass over the explained rows unmasked),
@@ -129,9 +169,101 @@ pub fn explain(
     config: &crate::params::Checked<InterShapConfig>,
     progress: &dyn Progress,
 ) -> Result<InterShapResult> {
+    match config.background {
+        BackgroundRows::Auto => explain_auto(model, inputs, background, config, progress),
+        BackgroundRows::Sample(b) => {
+            explain_with(model, inputs, background, config, Some(b), progress)
+        }
+        BackgroundRows::All => explain_with(model, inputs, background, config, None, progress),
+    }
+}
+
+/// Background rows `BackgroundRows::Auto` starts from (the default sample size).
+pub const AUTO_BACKGROUND_START: usize = 100;
+
+/// Most rounds `BackgroundRows::Auto` runs before it settles for what it has.
+const AUTO_ROUNDS: usize = 4;
+
+/// Grow the background until the global score's interval half-width is at most
+/// `config.ci_target`, or every background row is used. Each round predicts the
+/// rows needed from the background's part of the variance (which falls as 1/B);
+/// when the explained rows alone leave the interval wider than the target, more
+/// background cannot help, so it grows only until the background's part is small
+/// (a quarter of the target's variance) and the report says how many explained
+/// rows the target would need.
+pub fn explain_auto(
+    model: &dyn Model,
+    inputs: &Split,
+    background: &Split,
+    config: &InterShapConfig,
+    progress: &dyn Progress,
+) -> Result<InterShapResult> {
+    let available = background.len();
+    let target = config.ci_target;
+    let mut b = AUTO_BACKGROUND_START.min(available).max(1);
+    let mut rounds = Vec::new();
+    loop {
+        let mut result = explain_with(model, inputs, background, config, Some(b), progress)?;
+        let intervals = result
+            .explanations
+            .first()
+            .and_then(|e| e.intervals.clone())
+            .ok_or_else(|| Error::invalid("background `auto` needs bootstrap intervals"))?;
+        let half = intervals.global.half_width();
+        rounds.push((b, half));
+        let reached = half <= target;
+        let next = next_background(&intervals, b, target, available);
+        if reached || next <= b || rounds.len() >= AUTO_ROUNDS {
+            result.auto_background = Some(AutoBackground {
+                target,
+                rounds,
+                reached,
+                available,
+            });
+            return Ok(result);
+        }
+        b = next;
+    }
+}
+
+/// Background rows for the next `auto` round: the size at which the background's
+/// variance leaves room for the rows' variance within the target (or only a
+/// quarter of the target's variance when the rows alone exceed it), with 10 %
+/// to spare, at least double the current size and at most what is available.
+fn next_background(iv: &ScoreIntervals, b: usize, target: f64, available: usize) -> usize {
+    let z = crate::uncertainty::two_sided_z(iv.global.level);
+    let target_var = (target / z).powi(2);
+    let rows_var = iv.std_err_rows.powi(2);
+    let bg_var = iv.std_err_background.powi(2);
+    let room = if rows_var < 0.75 * target_var {
+        target_var - rows_var
+    } else {
+        0.25 * target_var
+    };
+    let wanted = (b as f64 * bg_var / room.max(f64::MIN_POSITIVE) * 1.1).ceil();
+    let wanted = if wanted.is_finite() {
+        wanted as usize
+    } else {
+        available
+    };
+    if wanted <= b {
+        return b;
+    }
+    wanted.max(2 * b).min(available)
+}
+
+/// [`explain`] with `background_rows` background rows (`None`: every row).
+fn explain_with(
+    model: &dyn Model,
+    inputs: &Split,
+    background: &Split,
+    config: &InterShapConfig,
+    background_rows: Option<usize>,
+    progress: &dyn Progress,
+) -> Result<InterShapResult> {
     let permutations = permutations(config.approximation, inputs.n_modalities());
     check_inputs(model, inputs, background, config, permutations)?;
-    let rows = ChosenRows::choose(inputs, background, config);
+    let rows = ChosenRows::choose(inputs, background, config, background_rows);
     let ends = EndValues::compute(model, &rows, config)?;
     let targets = targets(config.output, model.n_classes(), &ends.predicted);
     let values = CoalitionValues {
@@ -147,6 +279,8 @@ pub fn explain(
         ends: &ends,
         m: inputs.n_modalities(),
         full_mask: full_mask(inputs.n_modalities()),
+        uncertainty: config.uncertainty,
+        seed: config.seed,
         progress,
     };
     let (explanations, masked) = if permutations == 0 {
@@ -161,8 +295,25 @@ pub fn explain(
     Ok(InterShapResult {
         n_modalities: inputs.n_modalities(),
         masking: masking_report(config, &rows, permutations, masked),
+        model_accuracy: model_accuracy(inputs, &rows.sample_idx, &ends.predicted),
         sample_indices: rows.sample_idx,
         explanations,
+        auto_background: None,
+    })
+}
+
+/// Accuracy of the predictions on the explained rows and their majority-class
+/// rate, when the inputs have labels.
+fn model_accuracy(inputs: &Split, idx: &[usize], predicted: &[usize]) -> Option<ModelAccuracy> {
+    let labels = inputs.labels()?;
+    if idx.is_empty() {
+        return None;
+    }
+    let chosen: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
+    let hits = chosen.iter().zip(predicted).filter(|(y, p)| y == p).count();
+    Some(ModelAccuracy {
+        accuracy: hits as f64 / idx.len() as f64,
+        majority: crate::metrics::majority_rate(&chosen),
     })
 }
 
@@ -235,13 +386,14 @@ impl ChosenRows {
     /// `config.samples` explained rows and `config.background` background rows,
     /// each from its own seeded stream so that changing one does not move the
     /// other.
-    fn choose(inputs: &Split, background: &Split, config: &InterShapConfig) -> ChosenRows {
+    fn choose(
+        inputs: &Split,
+        background: &Split,
+        config: &InterShapConfig,
+        background_k: Option<usize>,
+    ) -> ChosenRows {
         let sample_idx = choose_rows(inputs.len(), config.samples, config.seed, SAMPLES_STREAM);
-        let bg_k = match config.background {
-            BackgroundRows::Sample(b) => Some(b),
-            BackgroundRows::All => None,
-        };
-        let bg_idx = background_rows(background.len(), bg_k, config.seed);
+        let bg_idx = background_rows(background.len(), background_k, config.seed);
         ChosenRows {
             inputs: standard_rows(inputs, &sample_idx),
             background: standard_rows(background, &bg_idx),
@@ -268,6 +420,8 @@ struct EndValues {
     base: Array1<f64>,
     /// v(M): the output on each explained row, N × C, in the configured space.
     full: Array2<f64>,
+    /// The output on each background row, B × C: what each row adds to v(∅).
+    background: Array2<f64>,
     /// The class the model predicts for each explained row (argmax of its raw
     /// output, whatever the space).
     predicted: Vec<usize>,
@@ -279,17 +433,19 @@ impl EndValues {
         let raw_full = forward_batched(model, &views(&rows.inputs), config.batch_size)?;
         let predicted = argmax_of(&raw_full.mapv(f64::from));
         let full = to_space(model.output_kind(), config.space, raw_full);
-        let base = outputs_in_space(
+        let background = outputs_in_space(
             model,
             &views(&rows.background),
             config.space,
             config.batch_size,
-        )?
-        .mean_axis(Axis(0))
-        .ok_or_else(|| Error::invalid("empty background"))?;
+        )?;
+        let base = background
+            .mean_axis(Axis(0))
+            .ok_or_else(|| Error::invalid("empty background"))?;
         Ok(EndValues {
             base,
             full,
+            background,
             predicted,
         })
     }
@@ -325,46 +481,142 @@ struct CoalitionValues<'a> {
     m: usize,
     /// The mask of M.
     full_mask: u64,
+    /// Confidence level and replicates of the score intervals.
+    uncertainty: UncertaintyConfig,
+    /// Seed of the bootstrap.
+    seed: u64,
     progress: &'a dyn Progress,
 }
 
+/// Coalition values of every explained row and the background rows' influence
+/// on their means, for one list of masks.
+struct Values {
+    /// v(S) per row, mask and class: N × K × C.
+    rows: Array3<f64>,
+    /// Influence of each background row per mask and class: B × K × C.
+    background: Array3<f64>,
+    /// The same for each row's predicted class: B × K.
+    background_predicted: Array2<f64>,
+}
+
+impl Values {
+    /// The background influence on the values of one target's classes, B × K:
+    /// one fixed class, or else each row's predicted class (the only per-row
+    /// classes a target has).
+    fn background_for(&self, classes: &[usize]) -> Array2<f64> {
+        match classes.first() {
+            Some(&k) if classes.iter().all(|&c| c == k) => {
+                self.background.index_axis(Axis(2), k).to_owned()
+            }
+            _ => self.background_predicted.clone(),
+        }
+    }
+}
+
 impl CoalitionValues<'_> {
-    /// v(S) of every explained row for `masks` and every class, N × K × C. Only
-    /// the masked coalitions run the model (once for all classes, so explaining
-    /// several outputs costs no more passes); ∅ and M come from [`EndValues`].
-    fn values(&self, masks: &[u64]) -> Result<Array3<f64>> {
+    /// v(S) of every explained row for `masks` and every class, N × K × C, and
+    /// the background rows' influence on them. Only the masked coalitions run the
+    /// model (once for all classes, so explaining several outputs costs no more
+    /// passes); ∅ and M come from [`EndValues`]: v(M) does not depend on the
+    /// background, and background row b moves v(∅) by its own output minus the
+    /// mean.
+    fn values(&self, masks: &[u64]) -> Result<Values> {
         let full_mask = self.full_mask;
         let inner: Vec<u64> = masks
             .iter()
             .copied()
             .filter(|&s| s != 0 && s != full_mask)
             .collect();
-        let means = coalition_means(self.model, &self.data, &inner, self.progress)?;
-        let (n, c) = self.ends.full.dim();
-        let mut out = Array3::<f64>::zeros((n, masks.len(), c));
+        let ends = self.ends;
+        let masked = masked_values(
+            self.model,
+            &self.data,
+            &inner,
+            Some(&ends.predicted),
+            self.progress,
+        )?;
+        let (n, c) = ends.full.dim();
+        let n_bg = ends.background.nrows();
+        let k = masks.len();
+        let mut rows = Array3::<f64>::zeros((n, k, c));
+        let mut background = Array3::<f64>::zeros((n_bg, k, c));
+        let mut predicted = Array2::<f64>::zeros((n_bg, k));
+        let empty_predicted = self.empty_influence_predicted();
         let mut next = 0;
         for (col, &s) in masks.iter().enumerate() {
-            for a in 0..n {
-                for k in 0..c {
-                    out[[a, col, k]] = if s == 0 {
-                        self.ends.base[k]
-                    } else if s == full_mask {
-                        self.ends.full[[a, k]]
-                    } else {
-                        means[[a, next, k]]
-                    };
-                }
-            }
-            if s != 0 && s != full_mask {
+            if s == 0 {
+                rows.index_axis_mut(Axis(1), col)
+                    .assign(&ends.base.view().insert_axis(Axis(0)));
+                let dev = &ends.background - &ends.base.view().insert_axis(Axis(0));
+                background.index_axis_mut(Axis(1), col).assign(&dev);
+                predicted.column_mut(col).assign(&empty_predicted);
+            } else if s == full_mask {
+                rows.index_axis_mut(Axis(1), col).assign(&ends.full);
+            } else {
+                rows.index_axis_mut(Axis(1), col)
+                    .assign(&masked.means.index_axis(Axis(1), next));
+                background
+                    .index_axis_mut(Axis(1), col)
+                    .assign(&masked.background_influence.index_axis(Axis(1), next));
+                predicted
+                    .column_mut(col)
+                    .assign(&masked.background_influence_chosen.column(next));
                 next += 1;
             }
         }
-        Ok(out)
+        Ok(Values {
+            rows,
+            background,
+            background_predicted: predicted,
+        })
+    }
+
+    /// Influence of each background row on the mean v(∅) of the rows' predicted
+    /// classes: (1/N) Σ_a (f(z_b)[c_a] − v(∅)[c_a]).
+    fn empty_influence_predicted(&self) -> Array1<f64> {
+        let ends = self.ends;
+        let c = ends.base.len();
+        let mut share = vec![0.0; c];
+        for &k in &ends.predicted {
+            share[k] += 1.0 / ends.predicted.len().max(1) as f64;
+        }
+        ends.background
+            .rows()
+            .into_iter()
+            .map(|out| (0..c).map(|k| share[k] * (out[k] - ends.base[k])).sum())
+            .collect()
     }
 
     /// Scores and summaries of one output from its interactions.
-    fn summarise(&self, name: String, classes: Vec<usize>, inter: Interactions) -> Explanation {
-        summarise(name, classes, inter, &self.ends.base, &self.ends.full)
+    /// `background` holds the Shapley map of each background row's influence
+    /// (`B × M × M`), for the score intervals.
+    fn summarise(
+        &self,
+        name: String,
+        classes: Vec<usize>,
+        inter: Interactions,
+        background: Option<Interactions>,
+    ) -> Explanation {
+        let mut e = summarise(name, classes, inter, &self.ends.base, &self.ends.full);
+        e.intervals = background.and_then(|bg| {
+            score_intervals(
+                e.interactions.matrix.view(),
+                bg.matrix.view(),
+                &self.uncertainty,
+                self.seed,
+            )
+        });
+        e.local_std_err = e
+            .interactions
+            .std_err
+            .as_ref()
+            .map(|se| local_std_errors(e.interactions.matrix.view(), se.matrix.view()));
+        e
+    }
+
+    /// Whether the score intervals are wanted.
+    fn with_intervals(&self) -> bool {
+        self.uncertainty.replicates > 0
     }
 }
 
@@ -376,8 +628,9 @@ fn for_classes(all: &Array3<f64>, classes: &[usize]) -> Array2<f64> {
 }
 
 /// Exact Shapley interactions of every target from all 2^M coalition values,
-/// computed once for every class. Also returns the number of masked coalitions
-/// the model ran (2^M − 2), for the cost report.
+/// computed once for every class, and the same map applied to the background
+/// rows' influence. Also returns the number of masked coalitions the model ran
+/// (2^M − 2), for the cost report.
 fn exact_explanations(
     values: &CoalitionValues<'_>,
     targets: Vec<(String, Vec<usize>)>,
@@ -386,41 +639,60 @@ fn exact_explanations(
     let all = values.values(&masks)?;
     let mut explanations = Vec::with_capacity(targets.len());
     for (name, classes) in targets {
-        let inter = shapley::exact(for_classes(&all, &classes).view())?;
-        explanations.push(values.summarise(name, classes, inter));
+        let inter = shapley::exact(for_classes(&all.rows, &classes).view())?;
+        let background = if values.with_intervals() {
+            Some(shapley::exact(all.background_for(&classes).view())?)
+        } else {
+            None
+        };
+        explanations.push(values.summarise(name, classes, inter, background));
     }
     Ok((explanations, (1usize << values.m) - 2))
 }
 
 /// Permutation-sampled Shapley interactions of every target. The sampler asks for
 /// the same coalitions for every target (same seed), so their values are computed
-/// on the first request and reused for the other targets. Also returns the number
-/// of masked coalitions the model ran, for the cost report.
+/// on the first request and reused for the other targets and for the background
+/// rows' influence (the same permutations, so the same linear map). Also returns
+/// the number of masked coalitions the model ran, for the cost report.
 fn sampled_explanations(
     values: &CoalitionValues<'_>,
     targets: Vec<(String, Vec<usize>)>,
     sampling: &SamplingConfig,
 ) -> Result<(Vec<Explanation>, usize)> {
     let (m, n) = (values.m, values.ends.full.nrows());
-    let cache: RefCell<Option<(Array3<f64>, usize)>> = RefCell::new(None);
+    let cache: RefCell<Option<(Values, Vec<u64>)>> = RefCell::new(None);
+    let cached = |masks: &[u64], pick: &dyn Fn(&Values) -> Array2<f64>| -> Result<Array2<f64>> {
+        let mut slot = cache.borrow_mut();
+        if slot.is_none() {
+            *slot = Some((values.values(masks)?, masks.to_vec()));
+        }
+        match slot.as_ref() {
+            Some((all, asked)) if asked.as_slice() == masks => Ok(pick(all)),
+            _ => Err(Error::Numerical(
+                "coalition cache missing or for other coalitions".into(),
+            )),
+        }
+    };
     let mut explanations = Vec::with_capacity(targets.len());
     for (name, classes) in targets {
         let inter = shapley::permutation_sampling(m, n, sampling, |masks| {
-            let mut slot = cache.borrow_mut();
-            if slot.is_none() {
-                *slot = Some((values.values(masks)?, masks.len()));
-            }
-            match slot.as_ref() {
-                Some((all, _)) => Ok(for_classes(all, &classes)),
-                None => Err(Error::Numerical("coalition cache missing".into())),
-            }
+            cached(masks, &|all| for_classes(&all.rows, &classes))
         })?;
-        explanations.push(values.summarise(name, classes, inter));
+        let background = if values.with_intervals() {
+            let n_bg = values.ends.background.nrows();
+            Some(shapley::permutation_sampling(m, n_bg, sampling, |masks| {
+                cached(masks, &|all| all.background_for(&classes))
+            })?)
+        } else {
+            None
+        };
+        explanations.push(values.summarise(name, classes, inter, background));
     }
     let masked = cache
         .borrow()
         .as_ref()
-        .map_or(0, |(_, k)| *k)
+        .map_or(0, |(_, k)| k.len())
         .saturating_sub(2);
     Ok((explanations, masked))
 }
@@ -495,5 +767,7 @@ fn summarise(
         mean_matrix: mean,
         mean_shapley,
         base_value,
+        intervals: None,
+        local_std_err: None,
     }
 }

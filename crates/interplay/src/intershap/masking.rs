@@ -7,7 +7,7 @@
 //! parallel, and the per-batch partial sums are added up in batch order, so results
 //! are identical whatever the thread count.
 
-use ndarray::{s, Array2, Array3, ArrayView2};
+use ndarray::{s, Array2, Array3, ArrayView2, Axis};
 use rand::Rng;
 use rayon::prelude::*;
 
@@ -72,98 +72,316 @@ pub fn coalition_means(
     masks: &[u64],
     progress: &dyn Progress,
 ) -> Result<Array3<f64>> {
-    let m = data.inputs.len();
-    let n = data.inputs.first().map_or(0, |x| x.nrows());
-    let n_bg = data.background.first().map_or(0, |x| x.nrows());
-    let c = model.n_classes();
-    if data.background.len() != m || n_bg == 0 {
-        return Err(Error::invalid(
-            "the background needs at least one row of every modality",
-        ));
-    }
-    if masks.iter().any(|&mask| m < 64 && mask >> m != 0) {
-        return Err(Error::invalid(format!(
-            "coalition mask with players beyond the {m} modalities"
-        )));
-    }
-    let k = masks.len();
-    let per_value = match data.masking {
-        Masking::Mean => n_bg,
-        Masking::Draws(d) => d,
-    };
-    let total = n * k * per_value;
-    let draws = match data.masking {
-        Masking::Mean => None,
-        Masking::Draws(_) => Some(draw_rows(n, k * per_value, n_bg, data.seed)),
-    };
-    let dims: Vec<usize> = data.inputs.iter().map(|x| x.ncols()).collect();
-    let input_rows: Vec<&[f32]> = data.inputs.iter().map(rows_of).collect::<Result<_>>()?;
-    let bg_rows: Vec<&[f32]> = data.background.iter().map(rows_of).collect::<Result<_>>()?;
-    let batch = data.batch_size.max(1);
-    let n_batches = total.div_ceil(batch);
+    Ok(masked_values(model, data, masks, None, progress)?.means)
+}
+
+/// The coalition values of [`masked_values`] and what each background row
+/// contributed to them.
+#[derive(Debug, Clone)]
+pub struct MaskedValues {
+    /// v(S) of every sample, mask and class: `N × K × C`.
+    pub means: Array3<f64>,
+    /// Influence of each background row on the mean value of each mask and class,
+    /// `B × K × C`: IF_b = (B / (N·P)) Σ_{(a, p) → b} (f(x_a,S, z_b) − v_a(S)), over
+    /// the P background rows averaged for sample a that were row b. Resampling
+    /// background rows with multiplicities w_b moves the mean value of a mask by
+    /// (1/B) Σ_b (w_b − 1)·IF_b to first order, which is what the interval of the
+    /// global score needs from the background.
+    pub background_influence: Array3<f64>,
+    /// The same for each sample's own class (`row_classes`), `B × K`; empty
+    /// without row classes.
+    pub background_influence_chosen: Array2<f64>,
+}
+
+/// [`coalition_means`] and the background rows' influence on them; `row_classes`
+/// (one class per sample) adds the influence on each sample's own class.
+///
+/// Batches run in parallel in chunks; within a chunk the per-sample sums are
+/// formed in parallel, and the per-background-row sums are folded in batch order
+/// afterwards, so every sum is the same whatever the thread count, and memory
+/// stays a few batches of outputs however many rows the run evaluates.
+pub fn masked_values(
+    model: &dyn Model,
+    data: &MaskedInputs<'_>,
+    masks: &[u64],
+    row_classes: Option<&[usize]>,
+    progress: &dyn Progress,
+) -> Result<MaskedValues> {
+    let plan = Plan::new(model, data, masks, row_classes)?;
+    let n_batches = plan.total.div_ceil(plan.batch);
     progress.start("masked forward passes", n_batches as u64);
-    let kind = model.output_kind();
-    let partials: Vec<(usize, Array2<f64>)> = (0..n_batches)
-        .into_par_iter()
-        .map_init(
-            || {
-                dims.iter()
-                    .map(|&d| Array2::<f32>::zeros((batch, d)))
-                    .collect::<Vec<_>>()
-            },
-            |buffers, b| {
-                let (lo, hi) = (b * batch, ((b + 1) * batch).min(total));
-                for row in lo..hi {
-                    let a = row / (k * per_value);
-                    let mask = masks[(row / per_value) % k];
-                    let bg = match &draws {
-                        None => row % per_value,
-                        Some(d) => d[row] as usize,
-                    };
-                    for (mm, buf) in buffers.iter_mut().enumerate() {
-                        let d = dims[mm];
-                        let src = if mask >> mm & 1 == 1 {
-                            &input_rows[mm][a * d..(a + 1) * d]
-                        } else {
-                            &bg_rows[mm][bg * d..(bg + 1) * d]
-                        };
-                        if let Some(dst) = buf.row_mut(row - lo).as_slice_mut() {
-                            dst.copy_from_slice(src);
+    let mut sums = Sums::new(&plan);
+    let mut next = 0;
+    while next < n_batches {
+        let chunk = next..(next + CHUNK_BATCHES).min(n_batches);
+        let done: Vec<BatchOutput> = chunk
+            .into_par_iter()
+            .map_init(
+                || plan.buffers(),
+                |buffers, b| {
+                    let out = plan.run_batch(model, buffers, b)?;
+                    progress.advance(1);
+                    progress.check()?;
+                    Ok(out)
+                },
+            )
+            .collect::<Result<_>>()?;
+        for out in &done {
+            sums.add(&plan, out);
+        }
+        next += CHUNK_BATCHES;
+    }
+    progress.finish();
+    sums.finish(&plan)
+}
+
+/// Batches evaluated in parallel before their outputs are folded: enough to keep
+/// every core busy, few enough that their outputs stay small.
+const CHUNK_BATCHES: usize = 64;
+
+/// The layout of one masked evaluation: row r of the flat sequence is sample
+/// `r / (K·P)`, mask `(r / P) % K`, background slot `r % P`.
+struct Plan<'a> {
+    data: &'a MaskedInputs<'a>,
+    masks: &'a [u64],
+    row_classes: Option<&'a [usize]>,
+    /// Drawn background row of every flat row (`Masking::Draws`).
+    draws: Option<Vec<u32>>,
+    input_rows: Vec<&'a [f32]>,
+    bg_rows: Vec<&'a [f32]>,
+    dims: Vec<usize>,
+    n: usize,
+    n_bg: usize,
+    k: usize,
+    c: usize,
+    per_value: usize,
+    total: usize,
+    batch: usize,
+}
+
+/// The model outputs of one batch (in the explained space) and where it starts.
+struct BatchOutput {
+    lo: usize,
+    out: Array2<f64>,
+    /// Per-(sample, mask) sums of the batch, starting at group `first`.
+    first: usize,
+    group_sums: Array2<f64>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(
+        model: &dyn Model,
+        data: &'a MaskedInputs<'a>,
+        masks: &'a [u64],
+        row_classes: Option<&'a [usize]>,
+    ) -> Result<Self> {
+        let m = data.inputs.len();
+        let n = data.inputs.first().map_or(0, |x| x.nrows());
+        let n_bg = data.background.first().map_or(0, |x| x.nrows());
+        if data.background.len() != m || n_bg == 0 {
+            return Err(Error::invalid(
+                "the background needs at least one row of every modality",
+            ));
+        }
+        if masks.iter().any(|&mask| m < 64 && mask >> m != 0) {
+            return Err(Error::invalid(format!(
+                "coalition mask with players beyond the {m} modalities"
+            )));
+        }
+        if row_classes.is_some_and(|c| c.len() != n) {
+            return Err(Error::invalid("one class per explained row is needed"));
+        }
+        let k = masks.len();
+        let per_value = match data.masking {
+            Masking::Mean => n_bg,
+            Masking::Draws(d) => d,
+        };
+        let draws = match data.masking {
+            Masking::Mean => None,
+            Masking::Draws(_) => Some(draw_rows(n, k * per_value, n_bg, data.seed)),
+        };
+        Ok(Plan {
+            data,
+            masks,
+            row_classes,
+            draws,
+            input_rows: data.inputs.iter().map(rows_of).collect::<Result<_>>()?,
+            bg_rows: data.background.iter().map(rows_of).collect::<Result<_>>()?,
+            dims: data.inputs.iter().map(|x| x.ncols()).collect(),
+            n,
+            n_bg,
+            k,
+            c: model.n_classes(),
+            per_value,
+            total: n * k * per_value,
+            batch: data.batch_size.max(1),
+        })
+    }
+
+    /// One reusable input buffer per modality.
+    fn buffers(&self) -> Vec<Array2<f32>> {
+        self.dims
+            .iter()
+            .map(|&d| Array2::<f32>::zeros((self.batch, d)))
+            .collect()
+    }
+
+    /// Background row of flat row `row`.
+    fn background_of(&self, row: usize) -> usize {
+        match &self.draws {
+            None => row % self.per_value,
+            Some(d) => d[row] as usize,
+        }
+    }
+
+    /// Fill the buffers with batch `b`'s masked rows, run the model, and sum the
+    /// outputs of each (sample, mask) group.
+    fn run_batch(
+        &self,
+        model: &dyn Model,
+        buffers: &mut [Array2<f32>],
+        b: usize,
+    ) -> Result<BatchOutput> {
+        let (lo, hi) = (b * self.batch, ((b + 1) * self.batch).min(self.total));
+        for row in lo..hi {
+            let a = row / (self.k * self.per_value);
+            let mask = self.masks[(row / self.per_value) % self.k];
+            let bg = self.background_of(row);
+            for (mm, buf) in buffers.iter_mut().enumerate() {
+                let d = self.dims[mm];
+                let src = if mask >> mm & 1 == 1 {
+                    &self.input_rows[mm][a * d..(a + 1) * d]
+                } else {
+                    &self.bg_rows[mm][bg * d..(bg + 1) * d]
+                };
+                if let Some(dst) = buf.row_mut(row - lo).as_slice_mut() {
+                    dst.copy_from_slice(src);
+                }
+            }
+        }
+        let views: Vec<ArrayView2<f32>> = buffers
+            .iter()
+            .map(|buf| buf.slice(s![..hi - lo, ..]))
+            .collect();
+        let out = to_space(
+            model.output_kind(),
+            self.data.space,
+            checked_forward(model, &views)?,
+        );
+        let first = lo / self.per_value;
+        let last = (hi - 1) / self.per_value;
+        let mut group_sums = Array2::<f64>::zeros((last - first + 1, self.c));
+        for (r, out_row) in (lo..hi).zip(out.rows()) {
+            let mut dst = group_sums.row_mut(r / self.per_value - first);
+            dst += &out_row;
+        }
+        Ok(BatchOutput {
+            lo,
+            out,
+            first,
+            group_sums,
+        })
+    }
+}
+
+/// Running sums of a masked evaluation.
+struct Sums {
+    /// Σ of outputs per (sample, mask), `N·K × C`.
+    groups: Array2<f64>,
+    /// Σ of outputs per (background row, mask), `B·K × C`.
+    background: Array2<f64>,
+    /// Σ of each sample's own-class output per (background row, mask), `B·K`.
+    background_chosen: Vec<f64>,
+}
+
+impl Sums {
+    fn new(plan: &Plan<'_>) -> Self {
+        Sums {
+            groups: Array2::zeros((plan.n * plan.k, plan.c)),
+            background: Array2::zeros((plan.n_bg * plan.k, plan.c)),
+            background_chosen: vec![0.0; plan.row_classes.map_or(0, |_| plan.n_bg * plan.k)],
+        }
+    }
+
+    /// Fold one batch in (batches arrive in order).
+    fn add(&mut self, plan: &Plan<'_>, b: &BatchOutput) {
+        let rows = b.group_sums.nrows();
+        let mut dst = self.groups.slice_mut(s![b.first..b.first + rows, ..]);
+        dst += &b.group_sums;
+        for (i, out_row) in b.out.rows().into_iter().enumerate() {
+            let row = b.lo + i;
+            let mask = (row / plan.per_value) % plan.k;
+            let cell = plan.background_of(row) * plan.k + mask;
+            let mut dst = self.background.row_mut(cell);
+            dst += &out_row;
+            if let Some(classes) = plan.row_classes {
+                let a = row / (plan.k * plan.per_value);
+                self.background_chosen[cell] += out_row[classes[a]];
+            }
+        }
+    }
+
+    /// The means, and the background influence: each background row's sums minus
+    /// the values of the samples it stood in for, scaled by B / (N·P).
+    fn finish(self, plan: &Plan<'_>) -> Result<MaskedValues> {
+        let (n, k, c, n_bg) = (plan.n, plan.k, plan.c, plan.n_bg);
+        let p = plan.per_value as f64;
+        let means = (self.groups / p)
+            .into_shape_with_order((n, k, c))
+            .map_err(|e| Error::Numerical(e.to_string()))?;
+        let mut inf = self.background;
+        let mut chosen = self.background_chosen;
+        // Subtract v_a(S) once for every time background row b stood in for
+        // sample a under mask S: with the exact mean that is every (a, b) pair,
+        // so each row loses Σ_a v_a(S); with draws, only the drawn pairs.
+        for (mask, _) in plan.masks.iter().enumerate() {
+            match &plan.draws {
+                Some(d) => {
+                    for a in 0..n {
+                        let v = means.slice(s![a, mask, ..]);
+                        let own = plan.row_classes.map(|cl| v[cl[a]]);
+                        let start = (a * k + mask) * plan.per_value;
+                        for &b in &d[start..start + plan.per_value] {
+                            let cell = b as usize * k + mask;
+                            let mut dst = inf.row_mut(cell);
+                            dst -= &v;
+                            if let Some(own) = own {
+                                chosen[cell] -= own;
+                            }
                         }
                     }
                 }
-                let views: Vec<ArrayView2<f32>> = buffers
-                    .iter()
-                    .map(|buf| buf.slice(s![..hi - lo, ..]))
-                    .collect();
-                let out = to_space(kind, data.space, checked_forward(model, &views)?);
-                let first = lo / per_value;
-                let last = (hi - 1) / per_value;
-                let mut sums = Array2::<f64>::zeros((last - first + 1, c));
-                for (r, out_row) in (lo..hi).zip(out.rows()) {
-                    let mut dst = sums.row_mut(r / per_value - first);
-                    dst += &out_row;
+                None => {
+                    let total = means.slice(s![.., mask, ..]).sum_axis(Axis(0));
+                    let own_total: f64 = plan
+                        .row_classes
+                        .map_or(0.0, |cl| (0..n).map(|a| means[[a, mask, cl[a]]]).sum());
+                    for b in 0..n_bg {
+                        let cell = b * k + mask;
+                        let mut dst = inf.row_mut(cell);
+                        dst -= &total;
+                        if !chosen.is_empty() {
+                            chosen[cell] -= own_total;
+                        }
+                    }
                 }
-                progress.advance(1);
-                progress.check()?;
-                Ok((first, sums))
-            },
-        )
-        .collect::<Result<_>>()?;
-    progress.finish();
-    let mut values = Array3::<f64>::zeros((n, k, c));
-    {
-        let mut flat = values
-            .view_mut()
-            .into_shape_with_order((n * k, c))
-            .map_err(|e| Error::Numerical(e.to_string()))?;
-        for (first, sums) in partials {
-            let mut dst = flat.slice_mut(s![first..first + sums.nrows(), ..]);
-            dst += &sums;
+            }
         }
+        let scale = n_bg as f64 / (n as f64 * p);
+        inf.mapv_inplace(|v| v * scale);
+        chosen.iter_mut().for_each(|v| *v *= scale);
+        Ok(MaskedValues {
+            means,
+            background_influence: inf
+                .into_shape_with_order((n_bg, k, c))
+                .map_err(|e| Error::Numerical(e.to_string()))?,
+            background_influence_chosen: Array2::from_shape_vec(
+                (if chosen.is_empty() { 0 } else { n_bg }, k),
+                chosen,
+            )
+            .map_err(|e| Error::Numerical(e.to_string()))?,
+        })
     }
-    values.mapv_inplace(|v| v / per_value as f64);
-    Ok(values)
 }
 
 /// Background row indices for `Masking::Draws`: `per_sample` uniform draws with

@@ -9,9 +9,13 @@
 
 pub mod config;
 pub mod explain;
+pub mod interval;
 pub mod masking;
 pub mod scores;
 
 pub use config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space};
-pub use explain::{explain, Explanation, InterShapResult, MaskingReport};
+pub use explain::{
+    explain, AutoBackground, Explanation, InterShapResult, MaskingReport, ModelAccuracy,
+};
+pub use interval::ScoreIntervals;
 pub use scores::{interaction_share, local_scores, mean_matrix, pair_shares, PairShare};

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Provenance;
 use crate::intershap::{Explanation, InterShapConfig, InterShapResult};
+use crate::uncertainty::{two_sided_z, Interval};
 
 /// Every setting that changed an InterSHAP result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -25,6 +26,37 @@ pub struct InterShapSettings {
     pub shapley: String,
     /// Permutations drawn when sampling (`null` when exact).
     pub permutations: Option<usize>,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// Bootstrap replicates behind the intervals (0: none computed).
+    pub bootstrap: usize,
+    /// Half-width (fraction) the global interval should not exceed: the goal of
+    /// `background: auto`.
+    pub ci_target: f64,
+    /// How `background: auto` chose the background (`null` otherwise).
+    pub auto_background: Option<AutoBackgroundReport>,
+}
+
+/// How `background: auto` grew the background.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AutoBackgroundReport {
+    /// The half-width asked for (fraction).
+    pub target: f64,
+    /// Whether the chosen background reached it.
+    pub reached: bool,
+    /// Background rows available in the background split.
+    pub available: usize,
+    /// Every round, in order: rows tried and the half-width they gave.
+    pub rounds: Vec<AutoRound>,
+}
+
+/// One round of `background: auto`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AutoRound {
+    /// Background rows used.
+    pub background_rows: usize,
+    /// Half-width of the global interval (fraction).
+    pub half_width: f64,
 }
 
 /// One pair's part of the global score.
@@ -38,6 +70,8 @@ pub struct PairShareReport {
     pub share: f64,
     /// The same share in percent.
     pub percent: f64,
+    /// Confidence interval of `share` (fraction; `null` without bootstrap).
+    pub share_interval: Option<Interval>,
 }
 
 /// Standard errors of permutation-sampled estimates.
@@ -58,6 +92,14 @@ pub struct InterShapOutput {
     pub global: f64,
     /// The same in percent.
     pub global_percent: f64,
+    /// Confidence interval of `global` (fraction) over explained and background
+    /// rows (`null` without bootstrap).
+    pub global_interval: Option<Interval>,
+    /// Standard error of `global` from the explained rows alone.
+    pub global_std_err_rows: Option<f64>,
+    /// Standard error of `global` from the background rows alone: what a larger
+    /// background would reduce.
+    pub global_std_err_background: Option<f64>,
     /// Mean of the local scores (fractions).
     pub local_mean: f64,
     /// Standard deviation of the local scores.
@@ -96,6 +138,9 @@ impl InterShapOutput {
             output: e.output.clone(),
             global: e.global,
             global_percent: e.global_percent(),
+            global_interval: e.intervals.as_ref().map(|i| i.global),
+            global_std_err_rows: e.intervals.as_ref().map(|i| i.std_err_rows),
+            global_std_err_background: e.intervals.as_ref().map(|i| i.std_err_background),
             local_mean: e.local_mean,
             local_std: e.local_std,
             base_value: e.base_value,
@@ -105,11 +150,13 @@ impl InterShapOutput {
             pairs: e
                 .pairs
                 .iter()
-                .map(|p| PairShareReport {
+                .enumerate()
+                .map(|(k, p)| PairShareReport {
                     modalities: [p.i, p.j],
                     interaction: p.interaction,
                     share: p.share,
                     percent: 100.0 * p.share,
+                    share_interval: e.intervals.as_ref().and_then(|i| i.pairs.get(k).copied()),
                 })
                 .collect(),
             std_err,
@@ -135,6 +182,12 @@ pub struct InterShapReport {
     pub global: f64,
     /// The same in percent.
     pub global_percent: f64,
+    /// Confidence interval of `global` (fraction; `null` without bootstrap).
+    pub global_interval: Option<Interval>,
+    /// Accuracy of the model on the explained rows, when they have labels.
+    pub accuracy: Option<f64>,
+    /// Rate of always predicting the explained rows' majority class.
+    pub majority_accuracy: Option<f64>,
     /// One explanation per explained output.
     pub outputs: Vec<InterShapOutput>,
     /// Model rows evaluated in total.
@@ -169,6 +222,25 @@ impl InterShapReport {
                 space: m.space.to_string(),
                 shapley: m.shapley.to_string(),
                 permutations: (m.permutations > 0).then_some(m.permutations),
+                confidence: config.uncertainty.level,
+                bootstrap: config.uncertainty.replicates,
+                ci_target: config.ci_target,
+                auto_background: result
+                    .auto_background
+                    .as_ref()
+                    .map(|a| AutoBackgroundReport {
+                        target: a.target,
+                        reached: a.reached,
+                        available: a.available,
+                        rounds: a
+                            .rounds
+                            .iter()
+                            .map(|&(b, h)| AutoRound {
+                                background_rows: b,
+                                half_width: h,
+                            })
+                            .collect(),
+                    }),
             },
             n_samples: result.n_samples(),
             n_modalities: result.n_modalities,
@@ -179,9 +251,70 @@ impl InterShapReport {
             }),
             global: first.map_or(f64::NAN, |o| o.global),
             global_percent: first.map_or(f64::NAN, |o| o.global_percent),
+            global_interval: first.and_then(|o| o.global_interval),
+            accuracy: result.model_accuracy.map(|a| a.accuracy),
+            majority_accuracy: result.model_accuracy.map(|a| a.majority),
+            warnings: warnings(result, config),
             outputs,
             model_rows: m.model_rows,
-            warnings: Vec::new(),
         }
     }
+}
+
+/// Conditions under which an InterSHAP result means little: a model no better
+/// than its majority class, a background whose sampling alone makes the global
+/// score less precise than `ci_target`, or a `background: auto` that could not
+/// reach its target.
+pub fn warnings(result: &InterShapResult, config: &InterShapConfig) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(a) = result.model_accuracy {
+        if a.accuracy <= a.majority {
+            out.push(format!(
+                "the model's accuracy on the explained rows ({:.3}) is not above the majority-class rate ({:.3}): it has learnt nothing usable, and its interactions mean little",
+                a.accuracy, a.majority
+            ));
+        }
+    }
+    let Some(iv) = result
+        .explanations
+        .first()
+        .and_then(|e| e.intervals.as_ref())
+    else {
+        return out;
+    };
+    let z = two_sided_z(iv.global.level);
+    let pp = |v: f64| 100.0 * v;
+    let (half_rows, half_bg) = (z * iv.std_err_rows, z * iv.std_err_background);
+    let target = config.ci_target;
+    let b = result.masking.background_rows;
+    match &result.auto_background {
+        Some(auto) if !auto.reached => {
+            let why = if half_rows > target {
+                let n = result.n_samples() as f64 * (half_rows / target).powi(2);
+                format!(
+                    "the explained rows alone give ±{:.2} points: explain about {} rows to reach it",
+                    pp(half_rows),
+                    n.ceil() as u64
+                )
+            } else {
+                format!("{b} of {} background rows were used", auto.available)
+            };
+            out.push(format!(
+                "background auto stopped at {b} rows with a global interval of ±{:.2} percentage points, above the target ±{:.2}: {why}",
+                pp(iv.global.half_width()),
+                pp(target)
+            ));
+        }
+        None if half_bg > target => {
+            let needed = b as f64 * (half_bg / (0.5 * target)).powi(2);
+            out.push(format!(
+                "the {b} background rows alone make the global score uncertain by ±{:.2} percentage points (target ±{:.2}): use --background auto, or about {} rows",
+                pp(half_bg),
+                pp(target),
+                needed.ceil() as u64
+            ));
+        }
+        _ => {}
+    }
+    out
 }

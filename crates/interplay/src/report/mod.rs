@@ -14,7 +14,8 @@ mod scores;
 pub mod table;
 
 pub use self::intershap::{
-    InterShapOutput, InterShapReport, InterShapSettings, PairShareReport, SamplingErrors,
+    AutoBackgroundReport, AutoRound, InterShapOutput, InterShapReport, InterShapSettings,
+    PairShareReport, SamplingErrors,
 };
 pub use self::lsmi::{Entropies, LsmiPair, LsmiReport, LsmiSettings};
 pub use self::pid::{Discretisation, PidReport, PidSource, SolverReport};

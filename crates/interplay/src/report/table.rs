@@ -196,7 +196,8 @@ pub fn lsmi_table(result: &LsmiResult, units: Units) -> Result<Table> {
 
 /// InterSHAP per sample: one row per (explained output, sample) with the sample's
 /// index in the input, the output's position in the report's `outputs`, the class
-/// explained, the local score, v(∅) and v(M), φ_k and Φ_ij (modalities from 1).
+/// explained, the local score (and its standard error `local_se` when the Shapley
+/// values were sampled), v(∅) and v(M), φ_k and Φ_ij (modalities from 1).
 pub fn intershap_table(result: &InterShapResult) -> Result<Table> {
     let m = result.n_modalities;
     let outs = &result.explanations;
@@ -220,6 +221,12 @@ pub fn intershap_table(result: &InterShapResult) -> Result<Table> {
     t.push("output", ints(&|o, _| o as i64))?;
     t.push("class", ints(&|o, a| outs[o].classes[a] as i64))?;
     t.push("local", rows(&|o, a| outs[o].local[a]))?;
+    if outs.iter().all(|e| e.local_std_err.is_some()) && !outs.is_empty() {
+        t.push(
+            "local_se",
+            rows(&|o, a| outs[o].local_std_err.as_ref().map_or(f64::NAN, |se| se[a])),
+        )?;
+    }
     t.push("base_value", rows(&|o, a| outs[o].base_values[a]))?;
     t.push("prediction", rows(&|o, a| outs[o].predictions[a]))?;
     for k in 0..m {

@@ -35,11 +35,15 @@ pub fn two_sided_z(level: f64) -> f64 {
     normal_quantile(0.5 + level / 2.0)
 }
 
+// The coefficients are AS 241's, digit for digit; rounding them to f64 is the
+// compiler's job, so clippy's precision lint does not apply.
+
 /// c[0] + c[1] r + … + c[7] r⁷ (Horner).
 fn poly(c: &[f64; 8], r: f64) -> f64 {
     c.iter().rev().fold(0.0, |acc, &k| acc * r + k)
 }
 
+#[allow(clippy::excessive_precision)]
 const CENTRAL_NUM: [f64; 8] = [
     3.387_132_872_796_366_5,
     133.141_667_891_784_38,
@@ -50,6 +54,7 @@ const CENTRAL_NUM: [f64; 8] = [
     33_430.575_583_588_13,
     2_509.080_928_730_122_7,
 ];
+#[allow(clippy::excessive_precision)]
 const CENTRAL_DEN: [f64; 8] = [
     1.0,
     42.313_330_701_600_91,
@@ -60,6 +65,7 @@ const CENTRAL_DEN: [f64; 8] = [
     28_729.085_735_721_943,
     5_226.495_278_852_545,
 ];
+#[allow(clippy::excessive_precision)]
 const NEAR_NUM: [f64; 8] = [
     1.423_437_110_749_683_5,
     4.630_337_846_156_546,
@@ -70,6 +76,7 @@ const NEAR_NUM: [f64; 8] = [
     0.022_723_844_989_269_184,
     7.745_450_142_783_414e-4,
 ];
+#[allow(clippy::excessive_precision)]
 const NEAR_DEN: [f64; 8] = [
     1.0,
     2.053_191_626_637_759,
@@ -80,6 +87,7 @@ const NEAR_DEN: [f64; 8] = [
     5.475_938_084_995_345e-4,
     1.050_750_071_644_416_9e-9,
 ];
+#[allow(clippy::excessive_precision)]
 const TAIL_NUM: [f64; 8] = [
     6.657_904_643_501_103,
     5.463_784_911_164_114,
@@ -90,6 +98,7 @@ const TAIL_NUM: [f64; 8] = [
     2.711_555_568_743_487_6e-5,
     2.010_334_399_292_288_1e-7,
 ];
+#[allow(clippy::excessive_precision)]
 const TAIL_DEN: [f64; 8] = [
     1.0,
     0.599_832_206_555_888,
