@@ -123,6 +123,16 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     lines.join("\n")
 }
 
+/// The one line under a table that says what its `[lo, hi]` brackets are
+/// (level and method stated once, not per cell).
+pub fn interval_note(i: &interplay::uncertainty::Interval) -> String {
+    format!(
+        "[lo, hi]: {} % intervals, {}",
+        100.0 * i.level,
+        i.method.name()
+    )
+}
+
 /// Print every warning of a report on stderr, one `warning: …` line each, so
 /// that they reach the user even when stdout is piped into a file or a parser.
 pub fn warn_all(warnings: &[String]) {

@@ -165,3 +165,80 @@ fn emap_shape_and_compare_on_an_additive_model() {
     assert_eq!(c["pid_model"]["solver"]["status"], "optimal");
     assert_eq!(c["pid_model"]["source"]["kind"], "model");
 }
+
+/// Every interval of a report, as (estimate, interval) pairs at `keys`.
+fn intervals<'a>(
+    v: &'a serde_json::Value,
+    keys: &[(&str, &str)],
+) -> Vec<(f64, &'a serde_json::Value)> {
+    keys.iter()
+        .map(|(value, interval)| (v[value].as_f64().unwrap(), &v[interval]))
+        .collect()
+}
+
+#[test]
+fn emap_and_shape_intervals_contain_their_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, model) = setup(dir.path());
+    let json = dir.path().join("out.json");
+    let e = run_json(
+        &["emap", "--bootstrap", "300", "--confidence", "0.9"],
+        &csv,
+        &model,
+        &json,
+    );
+    let keys = [
+        ("accuracy", "accuracy_interval"),
+        ("accuracy_emap", "accuracy_emap_interval"),
+        ("accuracy_gap", "accuracy_gap_interval"),
+        ("macro_f1", "macro_f1_interval"),
+        ("macro_f1_emap", "macro_f1_emap_interval"),
+        ("macro_f1_gap", "macro_f1_gap_interval"),
+    ];
+    for (estimate, i) in intervals(&e, &keys) {
+        let (lo, hi) = (i["lower"].as_f64().unwrap(), i["upper"].as_f64().unwrap());
+        assert!(lo <= estimate && estimate <= hi, "{estimate} outside {i}");
+        assert_eq!(i["level"], 0.9);
+        assert_eq!(i["method"], "bootstrap-rows");
+    }
+    let off = run_json(&["emap", "--bootstrap", "0"], &csv, &model, &json);
+    assert!(off["accuracy_gap_interval"].is_null());
+
+    let s = run_json(&["shape", "--bootstrap", "200"], &csv, &model, &json);
+    for part in [&s["performance"], &s["output"]] {
+        let i = &part["cross_modal_interval"];
+        let v = part["cross_modal"].as_f64().unwrap();
+        assert!(
+            i["lower"].as_f64().unwrap() <= v && v <= i["upper"].as_f64().unwrap(),
+            "{part}"
+        );
+        assert_eq!(i["level"], 0.95);
+    }
+    assert!(
+        s["output"]["cross_modal_ratio_interval"]["std_err"]
+            .as_f64()
+            .unwrap()
+            >= 0.0
+    );
+
+    let c = run_json(
+        &[
+            "compare",
+            "--clusters",
+            "4",
+            "--pca",
+            "2",
+            "--bootstrap",
+            "100",
+            "--shuffles",
+            "50",
+        ],
+        &csv,
+        &model,
+        &json,
+    );
+    assert!(c["emap"]["macro_f1_gap_interval"]["upper"].is_f64());
+    assert!(c["shape"]["performance"]["cross_modal_interval"]["lower"].is_f64());
+    assert_eq!(c["pid_labels"]["null"]["shuffles"], 50);
+    assert!(c["pid_model"]["null"]["synergy"]["p_value"].is_f64());
+}

@@ -105,7 +105,7 @@ fn pid_of_csv_data_finds_the_informative_modality() {
     std::fs::write(&csv, text).unwrap();
     let json = dir.path().join("out.json");
     let out = interplay()
-        .args(["--quiet", "pid", "--data"])
+        .args(["pid", "--data"])
         .arg(&csv)
         .args([
             "--modality",
@@ -139,6 +139,27 @@ fn pid_of_csv_data_finds_the_informative_modality() {
     let u1 = v["atoms"]["uniqueness_1"].as_f64().unwrap();
     assert!(u1 > 0.95, "U1 {u1} bits: {v}");
     assert!(v["atoms"]["uniqueness_2"].as_f64().unwrap().abs() < 0.02);
+    // The shuffle null (default 200 shuffles) rides along: U1 is far above it.
+    let null = &v["null"];
+    assert_eq!(null["shuffles"], 200);
+    assert_eq!(null["alpha"], 0.05);
+    let u1_null = &null["uniqueness_1"];
+    assert_eq!(u1_null["observed"].as_f64().unwrap(), u1);
+    assert!((u1_null["p_value"].as_f64().unwrap() - 1.0 / 201.0).abs() < 1e-12);
+    assert_eq!(u1_null["significant"], true);
+    let corrected = u1_null["corrected"].as_f64().unwrap();
+    let null_mean = u1_null["null_mean"].as_f64().unwrap();
+    assert!((corrected - (u1 - null_mean)).abs() < 1e-12 && null_mean >= 0.0);
+    for atom in ["redundancy", "uniqueness_2", "synergy", "mi_x1x2_y"] {
+        let p = null[atom]["p_value"].as_f64().unwrap();
+        assert!(p > 0.0 && p <= 1.0, "{atom}: {p}");
+    }
+    assert!(v["warnings"].is_array());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("corrected") && table.contains("200 label shuffles"),
+        "{table}"
+    );
 }
 
 #[cfg(not(feature = "clarabel"))]

@@ -8,6 +8,13 @@
 //!   v_S(x) = mean_b f(x_S, b_{−S}) over a background set (the exact-mean masking
 //!   of InterSHAP): mean over samples of v(M) − v(∅) − Σ_i (v({i}) − v(∅)),
 //!   and its ratio to the mean of v(M) − v(∅).
+//!
+//! [`shape_intervals`] gives bootstrap intervals of both cross-modal scores over
+//! the explained rows: each replicate resamples rows and recomputes every metric
+//! on them (the majority-class base included) from the predictions and per-row
+//! coalition values already computed, so it costs no model calls. The background
+//! rows are held fixed: the intervals leave out the variance of the background
+//! draw (small next to the row variance for the default 100+ background rows).
 
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -16,7 +23,14 @@ use serde::Serialize;
 use crate::metrics::{accuracy, macro_f1};
 use crate::model::eval::{argmax_of, forward_batched, DEFAULT_BATCH};
 use crate::model::{probabilities, Model};
+use crate::params::Checked;
+use crate::rng::stream_id;
+use crate::uncertainty::{
+    replicates, resample_indices, Interval, IntervalMethod, UncertaintyConfig,
+};
 use crate::{Error, Result};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
 /// The performance metric of performance-based SHAPE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
@@ -76,6 +90,12 @@ pub struct ShapeResult {
     pub contributions: Vec<f64>,
     /// Cross-modal SHAPE: P_all − base − Σ_i (P_i − base).
     pub cross_modal: f64,
+    /// Predicted class of every row on full inputs (for the bootstrap).
+    #[serde(skip)]
+    pub predictions: Vec<usize>,
+    /// Predicted class of every row with only modality i kept, per modality.
+    #[serde(skip)]
+    pub single_predictions: Vec<Vec<usize>>,
 }
 
 /// Performance-based SHAPE of `model` on labelled data with M modalities.
@@ -95,19 +115,9 @@ pub fn shape(
     if n == 0 {
         return Err(Error::invalid("SHAPE needs at least one sample"));
     }
-    let score = |pred: &[usize]| match metric {
-        ShapeMetric::MacroF1 => macro_f1(pred, labels),
-        ShapeMetric::Accuracy => accuracy(pred, labels),
-    };
-    let mut counts = vec![0usize; labels.iter().max().map_or(0, |m| m + 1)];
-    labels.iter().for_each(|&l| counts[l] += 1);
-    let majority = (0..counts.len())
-        .max_by(|&a, &b| counts[a].cmp(&counts[b]).then(b.cmp(&a)))
-        .unwrap_or(0);
-    let base = score(&vec![majority; n]);
     let predict = |inputs: &[ArrayView2<'_, f32>]| crate::model::eval::predict(model, inputs);
-    let full = score(&predict(modalities)?);
-    let mut single = Vec::with_capacity(modalities.len());
+    let predictions = predict(modalities)?;
+    let mut single_predictions = Vec::with_capacity(modalities.len());
     for keep in 0..modalities.len() {
         let zeroed: Vec<Array2<f32>> = modalities
             .iter()
@@ -121,18 +131,56 @@ pub fn shape(
             })
             .collect();
         let views: Vec<_> = zeroed.iter().map(|z| z.view()).collect();
-        single.push(score(&predict(&views)?));
+        single_predictions.push(predict(&views)?);
     }
-    let contributions: Vec<f64> = single.iter().map(|p| p - base).collect();
-    let cross_modal = full - base - contributions.iter().sum::<f64>();
+    let m = performance(metric, labels, &predictions, &single_predictions);
     Ok(ShapeResult {
         metric,
+        base: m.base,
+        full: m.full,
+        contributions: m.single.iter().map(|p| p - m.base).collect(),
+        cross_modal: m.cross_modal,
+        single: m.single,
+        predictions,
+        single_predictions,
+    })
+}
+
+/// The metrics of performance SHAPE from per-row predictions.
+struct Performance {
+    base: f64,
+    full: f64,
+    single: Vec<f64>,
+    cross_modal: f64,
+}
+
+/// Base (majority class of `labels`), full, single-modality metrics and
+/// cross-modal SHAPE of the predictions.
+fn performance(
+    metric: ShapeMetric,
+    labels: &[usize],
+    full: &[usize],
+    single: &[Vec<usize>],
+) -> Performance {
+    let score = |pred: &[usize]| match metric {
+        ShapeMetric::MacroF1 => macro_f1(pred, labels),
+        ShapeMetric::Accuracy => accuracy(pred, labels),
+    };
+    let mut counts = vec![0usize; labels.iter().max().map_or(0, |m| m + 1)];
+    labels.iter().for_each(|&l| counts[l] += 1);
+    let majority = (0..counts.len())
+        .max_by(|&a, &b| counts[a].cmp(&counts[b]).then(b.cmp(&a)))
+        .unwrap_or(0);
+    let base = score(&vec![majority; labels.len()]);
+    let full = score(full);
+    let single: Vec<f64> = single.iter().map(|p| score(p)).collect();
+    let cross_modal = full - base - single.iter().map(|p| p - base).sum::<f64>();
+    Performance {
         base,
         full,
         single,
-        contributions,
         cross_modal,
-    })
+    }
 }
 
 /// Model-output SHAPE.
@@ -150,6 +198,12 @@ pub struct ShapeOutputResult {
     pub cross_modal_ratio: f64,
     /// Background rows each absent modality was averaged over.
     pub background_size: usize,
+    /// v(M) − v(∅) of every explained row (for the bootstrap).
+    #[serde(skip)]
+    pub row_total: Vec<f64>,
+    /// v(M) − v(∅) − Σ_i (v({i}) − v(∅)) of every explained row.
+    #[serde(skip)]
+    pub row_cross: Vec<f64>,
 }
 
 /// Model-output SHAPE on `modalities` with absent modalities replaced by every
@@ -204,6 +258,8 @@ pub fn shape_output(
     let mut total = 0.0;
     let mut single_effects = vec![0.0; m];
     let mut cross = 0.0;
+    let mut row_total = Vec::with_capacity(n);
+    let mut row_cross = Vec::with_capacity(n);
     for a in 0..n {
         let cls = explained[a];
         let v_empty = bg_mean[cls];
@@ -216,6 +272,8 @@ pub fn shape_output(
             inter -= s[a] - v_empty;
         }
         cross += inter;
+        row_total.push(v_full - v_empty);
+        row_cross.push(inter);
     }
     let nf = n as f64;
     let total_effect = total / nf;
@@ -225,13 +283,85 @@ pub fn shape_output(
         total_effect,
         single_effects: single_effects.iter().map(|v| v / nf).collect(),
         cross_modal,
-        cross_modal_ratio: if total_effect != 0.0 {
-            cross_modal / total_effect
-        } else {
-            0.0
-        },
+        cross_modal_ratio: ratio(cross_modal, total_effect),
         background_size: nb,
+        row_total,
+        row_cross,
     })
+}
+
+/// cross / total, 0 when the total effect is 0.
+fn ratio(cross: f64, total: f64) -> f64 {
+    if total != 0.0 {
+        cross / total
+    } else {
+        0.0
+    }
+}
+
+/// Bootstrap intervals of the cross-modal SHAPE scores (see the module
+/// documentation: rows resampled, background fixed).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ShapeIntervals {
+    /// Performance cross-modal SHAPE (base recomputed on each resample).
+    pub performance_cross_modal: Interval,
+    /// Model-output cross-modal SHAPE.
+    pub output_cross_modal: Interval,
+    /// Its ratio to the total effect.
+    pub output_cross_modal_ratio: Interval,
+}
+
+/// Bootstrap intervals of performance and output cross-modal SHAPE over the
+/// explained rows, from results computed on the same rows with `labels`:
+/// `config.replicates` resamples (none with 0), seeded from `seed` on the
+/// `shape-bootstrap` stream, each row resample shared by both variants.
+pub fn shape_intervals(
+    perf: &ShapeResult,
+    out: &ShapeOutputResult,
+    labels: &[usize],
+    config: &Checked<UncertaintyConfig>,
+    seed: u64,
+) -> Result<Option<ShapeIntervals>> {
+    let n = labels.len();
+    if perf.predictions.len() != n || out.row_total.len() != n || out.row_cross.len() != n {
+        return Err(Error::invalid(format!(
+            "SHAPE intervals need both results on the same {n} rows (performance {}, output {})",
+            perf.predictions.len(),
+            out.row_total.len()
+        )));
+    }
+    if config.replicates == 0 || n == 0 {
+        return Ok(None);
+    }
+    let reps: Vec<[f64; 3]> = replicates(
+        config.replicates,
+        seed,
+        stream_id("shape-bootstrap"),
+        |rng| {
+            let idx = resample_indices(n, rng);
+            let take = |v: &[usize]| -> Vec<usize> { idx.iter().map(|&i| v[i]).collect() };
+            let single: Vec<Vec<usize>> = perf.single_predictions.iter().map(|p| take(p)).collect();
+            let p = performance(
+                perf.metric,
+                &take(labels),
+                &take(&perf.predictions),
+                &single,
+            );
+            let nf = n as f64;
+            let cross = idx.iter().map(|&i| out.row_cross[i]).sum::<f64>() / nf;
+            let total = idx.iter().map(|&i| out.row_total[i]).sum::<f64>() / nf;
+            [p.cross_modal, cross, ratio(cross, total)]
+        },
+    );
+    let interval = |k: usize| {
+        let mut v: Vec<f64> = reps.iter().map(|r| r[k]).collect();
+        Interval::percentile(&mut v, config.level, IntervalMethod::BootstrapRows)
+    };
+    Ok(Some(ShapeIntervals {
+        performance_cross_modal: interval(0),
+        output_cross_modal: interval(1),
+        output_cross_modal_ratio: interval(2),
+    }))
 }
 
 /// Rows shared by all modalities, after checking widths against the model.

@@ -18,7 +18,7 @@ from ._interplay import __version__
 from ._data import Dataset, Split, load
 from ._intershap import InterShapResult, intershap
 from ._lsmi import LsmiResult, lsmi
-from ._pid import pid
+from ._pid import PidResult, pid
 from ._synth import gaussian, hdxor, pid_discrete
 from ._uncertainty import Interval
 
@@ -32,6 +32,7 @@ __all__ = [
     "intershap",
     "LsmiResult",
     "lsmi",
+    "PidResult",
     "pid",
     "gaussian",
     "hdxor",

@@ -58,9 +58,16 @@ def lsmi(
     """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``), ``units`` and the ``summary`` dict."""
 
 def pid(
-    joint: Any, x1: Any, x2: Any, y: Any, units: Optional[str], solver: Optional[str]
+    joint: Any,
+    x1: Any,
+    x2: Any,
+    y: Any,
+    units: Optional[str],
+    solver: Optional[str],
+    shuffles: Optional[int],
+    seed: Optional[int],
 ) -> Dict[str, Any]:
-    """BROJA atoms, the mutual informations, solver status and duality gap."""
+    """BROJA atoms, the mutual informations, solver status, duality gap, shuffle null and warnings."""
 
 def generate_gaussian(
     n_train: Optional[int],

@@ -3,22 +3,23 @@
 
 use std::path::PathBuf;
 
-use interplay::emap::{emap, EmapOptions};
+use interplay::emap::{emap_with_intervals, EmapOptions};
 use interplay::intershap::{explain, BackgroundRows, InterShapConfig};
 use interplay::model::eval::background_rows;
 use interplay::params::Validate;
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions};
-use interplay::pid::BrojaOptions;
+use interplay::pid::{BrojaOptions, NullOptions};
 use interplay::report::{
     CompareInterShap, CompareReport, EmapReport, InterShapReport, PidReport, PidSource, Provenance,
     ShapeReport,
 };
-use interplay::shape::{shape, shape_output, ShapeMetric};
+use interplay::shape::{shape, shape_intervals, shape_output, ShapeMetric};
 use interplay::Units;
 
 use super::model_input::ModelInput;
 use super::split_choice::two_modalities;
-use crate::output::{table, Outputs};
+use super::uncertainty_args::UncertaintyArgs;
+use crate::output::{interval_note, table, warn_all, Outputs};
 use crate::progress::Bars;
 
 /// Arguments of `interplay compare`.
@@ -45,6 +46,12 @@ pub struct Args {
     /// Seed of every random choice.
     #[arg(long, default_value_t = InterShapConfig::default().seed)]
     pub seed: u64,
+    /// Label permutations of the PID shuffle null (0 turns it off).
+    #[arg(long, value_name = "K", default_value_t = NullOptions::default().shuffles)]
+    pub shuffles: usize,
+    /// Interval settings of the EMAP and SHAPE scores.
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
     /// Unit of the PID quantities: bits or nats (the command line reports bits).
     #[arg(long, default_value_t = Units::Bits)]
     pub units: Units,
@@ -78,6 +85,13 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         ..EmapOptions::default()
     }
     .validate()?;
+    let uncertainty = args.uncertainty.config()?;
+    let null_options = NullOptions {
+        shuffles: args.shuffles,
+        seed: args.seed,
+        ..NullOptions::default()
+    }
+    .validate()?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let [x1, x2] = two_modalities(split, "compare")?;
@@ -107,11 +121,35 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     .validate()?;
     let pid_model = pid_of_model(x1, x2, model.as_ref(), &discretise, &broja_options)?;
     let pid_labels = pid_of_data(x1, x2, labels, &discretise, &broja_options)?;
+    let null_model = pid_model.shuffle_null(&broja_options, &null_options)?;
+    let null_labels = pid_labels.shuffle_null(&broja_options, &null_options)?;
+    let rows = x1.nrows();
+    let pid_model_report = PidReport::new(
+        &pid_model.pid,
+        PidSource::discretised("model", rows, &discretise, &pid_model),
+        args.seed,
+    )
+    .with_null(null_model);
+    let pid_labels_report = PidReport::new(
+        &pid_labels.pid,
+        PidSource::discretised("data", rows, &discretise, &pid_labels),
+        args.seed,
+    )
+    .with_null(null_labels);
 
-    let em = emap(model.as_ref(), x1, x2, labels, &emap_options, &bars)?;
+    let em = emap_with_intervals(
+        model.as_ref(),
+        x1,
+        x2,
+        labels,
+        &emap_options,
+        &uncertainty,
+        &bars,
+    )?;
     let views = split.views();
     let sh = shape(model.as_ref(), &views, labels, ShapeMetric::default())?;
     let sh_out = shape_output(model.as_ref(), &views, &background.views())?;
+    let sh_iv = shape_intervals(&sh, &sh_out, labels, &uncertainty, args.seed)?;
 
     let u = units.name();
     let pct = |v: f64| format!("{:.1}%", 100.0 * v);
@@ -122,6 +160,19 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             "-".into()
         }
     };
+    // Synergy's p-value and bias-corrected value against shuffled labels.
+    let null_note = |r: &PidReport| {
+        r.null.as_ref().map_or(String::new(), |n| {
+            format!(
+                "; p = {:.3}, corrected {:.4} {u}",
+                n.synergy.p_value, n.synergy.corrected
+            )
+        })
+    };
+    let with_interval = |v: f64, i: Option<interplay::uncertainty::Interval>| match i {
+        Some(i) => i.format(v, 4),
+        None => format!("{v:.4}"),
+    };
     let rows = vec![
         vec![
             "InterSHAP (global)".into(),
@@ -131,26 +182,39 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         vec![
             "PID synergy, model".into(),
             format!("{:.4} {u}", pid_model.pid.synergy),
-            format!("{} of I(X1,X2;Ŷ)", share(&pid_model.pid)),
+            format!(
+                "{} of I(X1,X2;Ŷ){}",
+                share(&pid_model.pid),
+                null_note(&pid_model_report)
+            ),
         ],
         vec![
             "PID synergy, labels".into(),
             format!("{:.4} {u}", pid_labels.pid.synergy),
-            format!("{} of I(X1,X2;Y)", share(&pid_labels.pid)),
+            format!(
+                "{} of I(X1,X2;Y){}",
+                share(&pid_labels.pid),
+                null_note(&pid_labels_report)
+            ),
         ],
         vec![
             "EMAP gap (macro-F1)".into(),
-            format!("{:.4}", em.macro_f1_gap),
+            with_interval(em.macro_f1_gap, em.intervals.map(|i| i.macro_f1_gap)),
             format!("f {:.4} vs additive {:.4}", em.macro_f1, em.macro_f1_emap),
         ],
         vec![
             "SHAPE cross-modal (macro-F1)".into(),
-            format!("{:.4}", sh.cross_modal),
+            with_interval(sh.cross_modal, sh_iv.map(|i| i.performance_cross_modal)),
             format!("full {:.4}, base {:.4}", sh.full, sh.base),
         ],
         vec![
             "SHAPE cross-modal (output)".into(),
-            pct(sh_out.cross_modal_ratio),
+            match sh_iv {
+                Some(i) => i
+                    .output_cross_modal_ratio
+                    .format_percent(sh_out.cross_modal_ratio, 1),
+                None => pct(sh_out.cross_modal_ratio),
+            },
             "of v(M) − v(∅)".into(),
         ],
     ];
@@ -160,9 +224,19 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         split.len(),
         background.len()
     );
+    if let Some(i) = em.intervals {
+        say!("{}", interval_note(&i.macro_f1_gap));
+    }
+    for (whose, r) in [("model", &pid_model_report), ("labels", &pid_labels_report)] {
+        let prefixed: Vec<String> = r
+            .warnings
+            .iter()
+            .map(|w| format!("PID of the {whose}: {w}"))
+            .collect();
+        warn_all(&prefixed);
+    }
     if let Some(out) = &args.json {
         let inter_report = InterShapReport::new(&inter, &config, None);
-        let rows = x1.nrows();
         let report = CompareReport {
             provenance: Provenance::new("compare", "fraction", args.seed),
             n_samples: split.len(),
@@ -174,18 +248,10 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
                     .next()
                     .ok_or_else(|| anyhow::anyhow!("InterSHAP explained no output"))?,
             },
-            pid_model: PidReport::new(
-                &pid_model.pid,
-                PidSource::discretised("model", rows, &discretise, &pid_model),
-                args.seed,
-            ),
-            pid_labels: PidReport::new(
-                &pid_labels.pid,
-                PidSource::discretised("data", rows, &discretise, &pid_labels),
-                args.seed,
-            ),
+            pid_model: pid_model_report,
+            pid_labels: pid_labels_report,
             emap: Some(EmapReport::new(&em, args.seed, Some(args.emap_samples))),
-            shape: ShapeReport::new(&sh, &sh_out, args.seed),
+            shape: ShapeReport::new(&sh, &sh_out, args.seed).with_intervals(sh_iv),
             warnings: Vec::new(),
         };
         outputs.json(out, &report)?;

@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 
-use interplay::emap::{emap, EmapOptions};
+use interplay::emap::{emap_with_intervals, EmapOptions};
 use interplay::params::Validate;
 use interplay::report::EmapReport;
+use interplay::uncertainty::Interval;
 
 use super::model_input::ModelInput;
 use super::split_choice::two_modalities;
+use super::uncertainty_args::UncertaintyArgs;
 use crate::output::{table, Outputs};
 use crate::progress::Bars;
 
@@ -20,9 +22,11 @@ pub struct Args {
     /// Evaluate on a random subset of this many samples (the cost is n² model rows).
     #[arg(long, value_name = "N")]
     pub subsample: Option<usize>,
-    /// Seed of the subsample.
+    /// Seed of the subsample and of the bootstrap.
     #[arg(long, default_value_t = EmapOptions::default().seed)]
     pub seed: u64,
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -37,27 +41,41 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         ..EmapOptions::default()
     }
     .validate()?;
+    let uncertainty = args.uncertainty.config()?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let [x1, x2] = two_modalities(split, "EMAP")?;
     let labels = split.require_labels("EMAP")?;
     let bars = Bars::new(ctx.quiet);
-    let r = emap(model.as_ref(), x1, x2, labels, &options, &bars)?;
+    let r = emap_with_intervals(
+        model.as_ref(),
+        x1,
+        x2,
+        labels,
+        &options,
+        &uncertainty,
+        &bars,
+    )?;
+    let iv = r.intervals;
+    let cell = |v: f64, i: Option<Interval>| match i {
+        Some(i) => i.format(v, 4),
+        None => format!("{v:.4}"),
+    };
     let rows = vec![
         vec![
             "model f".into(),
-            format!("{:.4}", r.accuracy),
-            format!("{:.4}", r.macro_f1),
+            cell(r.accuracy, iv.map(|i| i.accuracy)),
+            cell(r.macro_f1, iv.map(|i| i.macro_f1)),
         ],
         vec![
             "projection f̂".into(),
-            format!("{:.4}", r.accuracy_emap),
-            format!("{:.4}", r.macro_f1_emap),
+            cell(r.accuracy_emap, iv.map(|i| i.accuracy_emap)),
+            cell(r.macro_f1_emap, iv.map(|i| i.macro_f1_emap)),
         ],
         vec![
             "gap".into(),
-            format!("{:.4}", r.accuracy_gap),
-            format!("{:.4}", r.macro_f1_gap),
+            cell(r.accuracy_gap, iv.map(|i| i.accuracy_gap)),
+            cell(r.macro_f1_gap, iv.map(|i| i.macro_f1_gap)),
         ],
     ];
     say!("{}", table(&["", "accuracy", "macro-F1"], &rows));
@@ -66,6 +84,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         r.n_samples,
         r.projected_scores
     );
+    if let Some(i) = iv {
+        say!("{}", crate::output::interval_note(&i.accuracy_gap));
+    }
     if let Some(out) = &args.json {
         outputs.json(out, &EmapReport::new(&r, args.seed, args.subsample))?;
     }

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use interplay::params::{Checked, Validate};
 use interplay::pid::continuous::{pid_of_data, pid_of_model, DiscretiseOptions, Normalisation};
-use interplay::pid::{broja, read_joint_csv, BrojaOptions, BrojaSolver, PidResult};
+use interplay::pid::{
+    broja, read_joint_csv, BrojaOptions, BrojaSolver, NullOptions, PidNull, PidResult,
+};
 use interplay::report::{PidReport, PidSource};
 use interplay::Units;
 
@@ -15,7 +17,7 @@ use super::data_args::{DataArgs, ReadArgs};
 use super::model_input::load_model;
 use super::split_choice::{pick_split, two_modalities};
 use super::UsageError;
-use crate::output::{table, Outputs};
+use crate::output::{table, warn_all, Outputs};
 
 /// Arguments of `interplay pid`.
 #[derive(Debug, clap::Args)]
@@ -50,7 +52,12 @@ pub struct Args {
     /// Replace the labels by this model's predictions ("PID of a model").
     #[arg(long, value_name = "MODEL", requires = "data")]
     pub model: Option<PathBuf>,
-    /// Seed of the PCA sketch and k-means++.
+    /// Label permutations of the shuffle null with --data (0 turns it off): each
+    /// atom gets its null mean, bias-corrected value and p-value. A --joint table
+    /// has no samples to shuffle and gets none.
+    #[arg(long, value_name = "K", default_value_t = NullOptions::default().shuffles)]
+    pub shuffles: usize,
+    /// Seed of the PCA sketch, k-means++ and the label shuffles.
     #[arg(long, default_value_t = DiscretiseOptions::default().seed)]
     pub seed: u64,
     /// Solver: newton (fast) or clarabel (exponential-cone oracle).
@@ -74,18 +81,26 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         ..BrojaOptions::default()
     }
     .validate()?;
-    let (result, source) = match (&args.joint, &args.data) {
+    let null_options = NullOptions {
+        shuffles: args.shuffles,
+        seed: args.seed,
+        ..NullOptions::default()
+    }
+    .validate()?;
+    let (result, source, null) = match (&args.joint, &args.data) {
         (Some(path), None) => {
             let p = read_joint_csv(path)?;
             let r = broja(&p, &options).with_context(|| format!("PID of {}", path.display()))?;
-            (r, PidSource::table("joint", p.shape(), None))
+            (r, PidSource::table("joint", p.shape(), None), None)
         }
-        (None, Some(_)) => data_pid(&args, &options)?,
+        (None, Some(_)) => data_pid(&args, &options, &null_options)?,
         _ => return Err(UsageError("give either --joint TABLE.csv or --data FILE".into()).into()),
     };
-    print_result(&result);
+    print_result(&result, null.as_ref());
+    let report = PidReport::new(&result, source, args.seed).with_null(null);
+    warn_all(&report.warnings);
     if let Some(out) = &args.json {
-        outputs.json(out, &PidReport::new(&result, source, args.seed))?;
+        outputs.json(out, &report)?;
     }
     outputs.commit()?;
     Ok(())
@@ -93,10 +108,12 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
 
 /// PID of a dataset: discretise both modalities and decompose the histogram
 /// with the labels, or with the model's predictions when --model is given.
+/// The shuffle null keeps the discretisation and permutes the target.
 fn data_pid(
     args: &Args,
     options: &Checked<BrojaOptions>,
-) -> anyhow::Result<(PidResult, PidSource)> {
+    null_options: &Checked<NullOptions>,
+) -> anyhow::Result<(PidResult, PidSource, Option<PidNull>)> {
     let data = args
         .data
         .as_ref()
@@ -137,22 +154,50 @@ fn data_pid(
         }
     };
     let source = PidSource::discretised(kind, x1.nrows(), &discretise, &r);
-    Ok((r.pid, source))
+    let null = r.shuffle_null(options, null_options)?;
+    Ok((r.pid, source, null))
 }
 
-fn print_result(r: &PidResult) {
+/// The atoms and MIs; with a null, also its mean, the bias-corrected value and
+/// the p-value of each.
+fn print_result(r: &PidResult, null: Option<&PidNull>) {
     let u = r.units.name();
-    let row = |name: &str, v: f64| vec![name.to_string(), format!("{v:.6}"), u.to_string()];
-    let rows = vec![
-        row("redundancy R", r.redundancy),
-        row("unique U1 (x1)", r.unique1),
-        row("unique U2 (x2)", r.unique2),
-        row("synergy S", r.synergy),
-        row("I(X1;Y)", r.mi_x1_y),
-        row("I(X2;Y)", r.mi_x2_y),
-        row("I(X1,X2;Y)", r.mi_x1x2_y),
+    let quantities = [
+        ("redundancy R", r.redundancy, null.map(|n| &n.redundancy)),
+        ("unique U1 (x1)", r.unique1, null.map(|n| &n.uniqueness_1)),
+        ("unique U2 (x2)", r.unique2, null.map(|n| &n.uniqueness_2)),
+        ("synergy S", r.synergy, null.map(|n| &n.synergy)),
+        ("I(X1;Y)", r.mi_x1_y, null.map(|n| &n.mi_x1_y)),
+        ("I(X2;Y)", r.mi_x2_y, null.map(|n| &n.mi_x2_y)),
+        ("I(X1,X2;Y)", r.mi_x1x2_y, null.map(|n| &n.mi_x1x2_y)),
     ];
-    say!("{}", table(&["quantity", "value", "unit"], &rows));
+    let rows: Vec<Vec<String>> = quantities
+        .iter()
+        .map(|(name, v, stat)| {
+            let mut row = vec![name.to_string(), format!("{v:.6}")];
+            if let Some(s) = stat {
+                row.push(format!("{:.6}", s.null_mean));
+                row.push(format!("{:.6}", s.corrected));
+                let star = if s.significant { " *" } else { "" };
+                row.push(format!("{:.3}{star}", s.p_value));
+            }
+            row.push(u.to_string());
+            row
+        })
+        .collect();
+    let header: &[&str] = if null.is_some() {
+        &["quantity", "value", "null mean", "corrected", "p", "unit"]
+    } else {
+        &["quantity", "value", "unit"]
+    };
+    say!("{}", table(header, &rows));
+    if let Some(n) = null {
+        say!(
+            "null: {} label shuffles; corrected = value − null mean; p = (1 + #shuffles ≥ value)/(K + 1), * significant at {}",
+            n.shuffles,
+            n.alpha
+        );
+    }
     say!(
         "solver {:?}, status {:?}, duality gap {:.2e} {u}, {} iterations",
         r.solver,

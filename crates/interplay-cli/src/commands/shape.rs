@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use interplay::intershap::{BackgroundRows, InterShapConfig};
 use interplay::model::eval::background_rows;
 use interplay::report::ShapeReport;
-use interplay::shape::{shape, shape_output, ShapeMetric};
+use interplay::shape::{shape, shape_intervals, shape_output, ShapeMetric};
 
 use super::model_input::ModelInput;
 use super::split_choice::pick_split;
+use super::uncertainty_args::UncertaintyArgs;
 use crate::output::{table, Outputs};
 
 /// Arguments of `interplay shape`.
@@ -25,9 +26,11 @@ pub struct Args {
     /// (seeded sample, the rows InterSHAP draws) or `all`.
     #[arg(long, value_name = "B", default_value_t = InterShapConfig::default().background)]
     pub background: BackgroundRows,
-    /// Seed of the background draw.
+    /// Seed of the background draw and of the bootstrap.
     #[arg(long, default_value_t = InterShapConfig::default().seed)]
     pub seed: u64,
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -37,6 +40,7 @@ pub struct Args {
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
     let metric = args.metric;
+    let uncertainty = args.uncertainty.config()?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let labels = split.require_labels("SHAPE")?;
@@ -52,6 +56,7 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let idx = background_rows(bg_split.len(), args.background.rows(), args.seed);
     let background = bg_split.select(&idx);
     let out = shape_output(model.as_ref(), &views, &background.views())?;
+    let intervals = shape_intervals(&perf, &out, labels, &uncertainty, args.seed)?;
 
     let mut rows = vec![vec!["base (majority)".into(), format!("{:.4}", perf.base)]];
     rows.push(vec!["all modalities".into(), format!("{:.4}", perf.full)]);
@@ -60,18 +65,37 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     }
     rows.push(vec![
         "cross-modal SHAPE".into(),
-        format!("{:.4}", perf.cross_modal),
+        match intervals {
+            Some(i) => i.performance_cross_modal.format(perf.cross_modal, 4),
+            None => format!("{:.4}", perf.cross_modal),
+        },
     ]);
     say!("{}", table(&["coalition", &format!("{metric:?}")], &rows));
+    let (cross, share) = match intervals {
+        Some(i) => (
+            i.output_cross_modal.format(out.cross_modal, 4),
+            i.output_cross_modal_ratio
+                .format_percent(out.cross_modal_ratio, 1),
+        ),
+        None => (
+            format!("{:.4}", out.cross_modal),
+            format!("{:.1} %", 100.0 * out.cross_modal_ratio),
+        ),
+    };
     say!(
-        "model-output variant ({} background rows from '{bg_name}'): cross-modal {:.4} of total effect {:.4} (share {:.1}%)",
+        "model-output variant ({} background rows from '{bg_name}'): cross-modal {cross} of total effect {:.4} (share {share})",
         out.background_size,
-        out.cross_modal,
         out.total_effect,
-        100.0 * out.cross_modal_ratio
     );
+    if let Some(i) = intervals {
+        say!(
+            "{} (rows resampled, background fixed)",
+            crate::output::interval_note(&i.performance_cross_modal)
+        );
+    }
+    let report = ShapeReport::new(&perf, &out, args.seed).with_intervals(intervals);
     if let Some(path) = &args.json {
-        outputs.json(path, &ShapeReport::new(&perf, &out, args.seed))?;
+        outputs.json(path, &report)?;
     }
     outputs.commit()?;
     Ok(())

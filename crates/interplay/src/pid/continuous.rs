@@ -125,6 +125,30 @@ pub struct ContinuousPid {
     pub joint: JointTable,
     /// Clusters actually used per modality (fewer than asked with few distinct rows).
     pub clusters: [usize; 2],
+    /// Cluster of every row, per modality: the discretised X that the shuffle
+    /// null ([`ContinuousPid::shuffle_null`]) keeps fixed.
+    pub codes: [Vec<usize>; 2],
+    /// The target of every row (labels, or a model's predicted classes).
+    pub targets: Vec<usize>,
+}
+
+impl ContinuousPid {
+    /// The label-shuffle null of this PID (same discretisation, y permuted);
+    /// `None` when `options.shuffles` is 0. See [`super::null`].
+    pub fn shuffle_null(
+        &self,
+        broja_options: &Checked<BrojaOptions>,
+        options: &Checked<super::NullOptions>,
+    ) -> Result<Option<super::PidNull>> {
+        super::shuffle_null(
+            &self.codes[0],
+            &self.codes[1],
+            &self.targets,
+            &self.pid,
+            broja_options,
+            options,
+        )
+    }
 }
 
 /// Cluster index of every row of one modality. `modality` names the random
@@ -217,6 +241,8 @@ pub fn pid_of_data(
         pid,
         joint,
         clusters,
+        codes: [c1, c2],
+        targets: labels.to_vec(),
     })
 }
 

@@ -8,7 +8,9 @@
 //! method (the oracle). [`continuous`] discretises continuous modalities first
 //! (the CVX recipe of Liang et al. 2023). The Clarabel solver needs the
 //! `clarabel` feature (on by default); without it, choosing it is an
-//! [`Error::MissingFeature`](crate::Error::MissingFeature).
+//! [`Error::MissingFeature`](crate::Error::MissingFeature). [`shuffle_null`]
+//! compares a PID of samples with the PIDs of the same samples with shuffled
+//! labels: the bias-corrected atoms and their p-values.
 
 #[cfg(feature = "clarabel")]
 mod broja_clarabel;
@@ -17,12 +19,14 @@ pub mod continuous;
 mod dense;
 mod joint_csv;
 mod kmeans;
+pub mod null;
 mod pca;
 mod result;
 mod support;
 
 pub use broja_newton::NewtonSettings;
 pub use joint_csv::read_joint_csv;
+pub use null::{shuffle_null, NullOptions, NullStat, PidNull};
 pub use result::{BrojaSolver, PidResult, SolveStatus};
 
 use crate::discrete::JointTable;

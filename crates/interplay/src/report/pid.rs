@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{serde_name, MutualInformations, Provenance};
 use crate::lsmi::Atoms;
 use crate::pid::continuous::{ContinuousPid, DiscretiseOptions};
-use crate::pid::{PidResult, SolveStatus};
+use crate::pid::{PidNull, PidResult, SolveStatus};
 
 /// What the decomposed distribution came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -98,6 +98,11 @@ pub struct PidReport {
     pub mi: MutualInformations,
     /// How the optimiser did.
     pub solver: SolverReport,
+    /// Every atom and mutual information against the label-shuffle null: null
+    /// mean, bias-corrected value, permutation p-value and significance at
+    /// `alpha`. `null` for a given table (`joint`: no samples to shuffle) or with
+    /// the null turned off (0 shuffles).
+    pub null: Option<PidNull>,
     /// Conditions under which the numbers may mean little.
     pub warnings: Vec<String>,
 }
@@ -130,7 +135,18 @@ impl PidReport {
                 max_constraint_violation: r.max_constraint_violation,
                 iterations: r.iterations,
             },
+            null: None,
             warnings: Vec::new(),
         }
+    }
+
+    /// The report with its shuffle null, and the null's warnings (atoms whose
+    /// size is what random labels give) added.
+    pub fn with_null(mut self, null: Option<PidNull>) -> Self {
+        if let Some(n) = &null {
+            self.warnings.extend(n.warnings());
+        }
+        self.null = null;
+        self
     }
 }

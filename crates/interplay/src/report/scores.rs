@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{serde_name, InterShapOutput, InterShapSettings, PidReport, Provenance};
 use crate::emap::EmapResult;
 use crate::model::fusion::{FusionTraining, TrainReport as FitReport};
-use crate::shape::{ShapeOutputResult, ShapeResult};
+use crate::shape::{ShapeIntervals, ShapeOutputResult, ShapeResult};
+use crate::uncertainty::Interval;
 
 /// EMAP: what a two-modality model loses when made additive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -32,6 +33,22 @@ pub struct EmapReport {
     pub macro_f1_gap: f64,
     /// `logits`, or `log-probabilities` for models that return probabilities.
     pub projected_scores: String,
+    /// Bootstrap interval of `accuracy` over the evaluated rows (`null` with
+    /// `--bootstrap 0`). Every interval below shares its level and method:
+    /// `bootstrap-rows` recomputes the additive projection from each resample;
+    /// `bootstrap-rows-fixed-projection` (too many rows to keep n² scores) holds
+    /// it fixed and is somewhat too narrow.
+    pub accuracy_interval: Option<Interval>,
+    /// Bootstrap interval of `accuracy_emap`.
+    pub accuracy_emap_interval: Option<Interval>,
+    /// Bootstrap interval of `accuracy_gap`.
+    pub accuracy_gap_interval: Option<Interval>,
+    /// Bootstrap interval of `macro_f1`.
+    pub macro_f1_interval: Option<Interval>,
+    /// Bootstrap interval of `macro_f1_emap`.
+    pub macro_f1_emap_interval: Option<Interval>,
+    /// Bootstrap interval of `macro_f1_gap`.
+    pub macro_f1_gap_interval: Option<Interval>,
     /// Conditions under which the numbers may mean little.
     pub warnings: Vec<String>,
 }
@@ -50,6 +67,12 @@ impl EmapReport {
             macro_f1_emap: r.macro_f1_emap,
             macro_f1_gap: r.macro_f1_gap,
             projected_scores: r.projected_scores.to_string(),
+            accuracy_interval: r.intervals.map(|i| i.accuracy),
+            accuracy_emap_interval: r.intervals.map(|i| i.accuracy_emap),
+            accuracy_gap_interval: r.intervals.map(|i| i.accuracy_gap),
+            macro_f1_interval: r.intervals.map(|i| i.macro_f1),
+            macro_f1_emap_interval: r.intervals.map(|i| i.macro_f1_emap),
+            macro_f1_gap_interval: r.intervals.map(|i| i.macro_f1_gap),
             warnings: Vec::new(),
         }
     }
@@ -70,6 +93,9 @@ pub struct ShapePerformance {
     pub contributions: Vec<f64>,
     /// Cross-modal SHAPE: P_all − base − Σ (P_i − base).
     pub cross_modal: f64,
+    /// Bootstrap interval of `cross_modal` over the explained rows, every metric
+    /// and the majority base recomputed per resample (`null` with `--bootstrap 0`).
+    pub cross_modal_interval: Option<Interval>,
 }
 
 /// Model-output SHAPE, in probability.
@@ -85,6 +111,12 @@ pub struct ShapeOutput {
     pub cross_modal: f64,
     /// cross_modal / total_effect.
     pub cross_modal_ratio: f64,
+    /// Bootstrap interval of `cross_modal` over the explained rows, the
+    /// background rows held fixed (their draw's variance is not included; `null`
+    /// with `--bootstrap 0`).
+    pub cross_modal_interval: Option<Interval>,
+    /// Bootstrap interval of `cross_modal_ratio`, from the same resamples.
+    pub cross_modal_ratio_interval: Option<Interval>,
     /// Background rows absent modalities were averaged over.
     pub background_rows: usize,
 }
@@ -113,6 +145,14 @@ impl ShapeReport {
             warnings: Vec::new(),
         }
     }
+
+    /// The report with the bootstrap intervals of its cross-modal scores.
+    pub fn with_intervals(mut self, intervals: Option<ShapeIntervals>) -> Self {
+        self.performance.cross_modal_interval = intervals.map(|i| i.performance_cross_modal);
+        self.output.cross_modal_interval = intervals.map(|i| i.output_cross_modal);
+        self.output.cross_modal_ratio_interval = intervals.map(|i| i.output_cross_modal_ratio);
+        self
+    }
 }
 
 impl ShapePerformance {
@@ -125,6 +165,7 @@ impl ShapePerformance {
             single: p.single.clone(),
             contributions: p.contributions.clone(),
             cross_modal: p.cross_modal,
+            cross_modal_interval: None,
         }
     }
 }
@@ -138,6 +179,8 @@ impl ShapeOutput {
             single_effects: o.single_effects.clone(),
             cross_modal: o.cross_modal,
             cross_modal_ratio: o.cross_modal_ratio,
+            cross_modal_interval: None,
+            cross_modal_ratio_interval: None,
             background_rows: o.background_size,
         }
     }

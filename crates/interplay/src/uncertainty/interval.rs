@@ -14,6 +14,11 @@ pub enum IntervalMethod {
     /// Percentile interval of a two-way bootstrap over explained rows and
     /// background rows (InterSHAP: both samples behind the coalition values).
     BootstrapRowsBackground,
+    /// Percentile interval of bootstrap replicates over the explained rows with
+    /// a fitted quantity held fixed instead of refitted per replicate (EMAP's
+    /// additive projection when its n² scores are too many to keep): it leaves
+    /// out that quantity's own sampling error, so it is somewhat too narrow.
+    BootstrapRowsFixedProjection,
     /// Normal interval from the standard error of a mean over rows.
     NormalRows,
     /// Normal interval combining the sampling error over rows with the spread of
