@@ -209,14 +209,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         fits.push(result);
         split = label;
     }
-    let report = LsmiReport::new(
-        &fits,
-        &config,
-        &uncertainty,
-        args.folds,
-        &split,
-        args.units,
-    )?;
+    let report = LsmiReport::new(&fits, &config, &uncertainty, args.folds, &split, args.units)?;
     say!(
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",
         args.data.data.display(),

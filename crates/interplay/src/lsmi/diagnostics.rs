@@ -139,8 +139,13 @@ mod tests {
         let mut i1 = vec![0.3; 100];
         i1[..5].iter_mut().for_each(|v| *v = -80.0);
         let w = warnings(&result(i1, 2.8), true);
-        assert!(w.iter().any(|w| w.contains("5.0 % of rows have |i(x1;y)|")), "{w:?}");
-        assert!(w.iter().any(|w| w.contains("mean i(x1;y)") && w.contains("negative")));
+        assert!(
+            w.iter().any(|w| w.contains("5.0 % of rows have |i(x1;y)|")),
+            "{w:?}"
+        );
+        assert!(w
+            .iter()
+            .any(|w| w.contains("mean i(x1;y)") && w.contains("negative")));
 
         let w = warnings(&result(vec![0.9; 100], 2.8), true);
         assert!(w.iter().any(|w| w.contains("exceeds log C")), "{w:?}");

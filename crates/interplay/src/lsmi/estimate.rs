@@ -1,8 +1,8 @@
 //! The LSMI pipeline: fit, evaluate pointwise in one aligned pass, decompose, shift.
 
 use super::atoms::{adjustment, pointwise_atoms, weighted_mean, Atoms};
-use super::scale::FeatureScale;
 use super::models::{class_count, pairs, LsmiConfig, Models, PointwiseTables};
+use super::scale::FeatureScale;
 use crate::data::Split;
 use crate::params::Checked;
 use crate::progress::Progress;

@@ -26,11 +26,9 @@ pub mod scale;
 pub mod uncertainty;
 
 pub use atoms::{adjustment, pointwise_atoms, Atoms};
+pub use diagnostics::{warnings, ENTROPY_PER_DIM_LIMIT, MI_TOLERANCE, PMI_LIMIT, PMI_SHARE_LIMIT};
 pub use estimate::{estimate, estimate_cross_fitted, LsmiResult, PairEstimate};
 pub use exact::{exact, exact_pointwise, ExactLsmi};
-pub use diagnostics::{
-    warnings, ENTROPY_PER_DIM_LIMIT, MI_TOLERANCE, PMI_LIMIT, PMI_SHARE_LIMIT,
-};
 pub use models::{LsmiConfig, Prior};
 pub use scale::FeatureScale;
 pub use uncertainty::{

@@ -193,7 +193,12 @@ pub fn pair_intervals(
         // Adjusted atoms share the raw atoms' errors; then raw atoms and PMIs.
         let se_of = |k: usize| if k < 4 { se[k] } else { se[k - 4] };
         let intervals: [Interval; 11] = std::array::from_fn(|k| {
-            Interval::normal(estimate[k], se_of(k), config.level, IntervalMethod::NormalRows)
+            Interval::normal(
+                estimate[k],
+                se_of(k),
+                config.level,
+                IntervalMethod::NormalRows,
+            )
         });
         return assemble(intervals);
     }
@@ -406,17 +411,19 @@ pub fn summarise_repeats(
         .iter()
         .enumerate()
         .map(|(k, p)| {
-            let summarise = |estimate: &dyn Fn(&PairEstimate) -> [f64; 4],
-                             interval: &dyn Fn(&PairIntervals) -> [Interval; 4]| {
-                RepeatedAtoms::from_array(std::array::from_fn(|atom| {
-                    let est: Vec<f64> = fits.iter().map(|f| estimate(&f.pairs[k])[atom]).collect();
-                    let ses: Vec<f64> = intervals
-                        .iter()
-                        .map(|i| interval(&i[k])[atom].std_err)
-                        .collect();
-                    repeated_atom(&est, &ses, level)
-                }))
-            };
+            let summarise =
+                |estimate: &dyn Fn(&PairEstimate) -> [f64; 4],
+                 interval: &dyn Fn(&PairIntervals) -> [Interval; 4]| {
+                    RepeatedAtoms::from_array(std::array::from_fn(|atom| {
+                        let est: Vec<f64> =
+                            fits.iter().map(|f| estimate(&f.pairs[k])[atom]).collect();
+                        let ses: Vec<f64> = intervals
+                            .iter()
+                            .map(|i| interval(&i[k])[atom].std_err)
+                            .collect();
+                        repeated_atom(&est, &ses, level)
+                    }))
+                };
             RepeatedPair {
                 modalities: [p.modalities.0 + 1, p.modalities.1 + 1],
                 adjusted: summarise(&|e| atom_values(&e.adjusted), &|i| i.adjusted.to_array()),
@@ -514,7 +521,10 @@ mod tests {
         p.i12.iter_mut().for_each(|v| *v -= mean_s);
         let i = pair_intervals(&p, true, &config(1000), 5);
         let (adj, raw) = (i.adjusted.uniqueness_1, i.raw.uniqueness_1);
-        assert!((adj.std_err - raw.std_err).abs() > 1e-3, "{adj:?} vs {raw:?}");
+        assert!(
+            (adj.std_err - raw.std_err).abs() > 1e-3,
+            "{adj:?} vs {raw:?}"
+        );
     }
 
     #[test]
