@@ -6,8 +6,8 @@ use interplay::lsmi::{
     estimate, estimate_cross_fitted, refit_configs, LsmiConfig, LsmiResult, PairEstimate,
 };
 use interplay::params::Validate;
-use interplay::uncertainty::UncertaintyConfig;
 use interplay::report::LsmiReport;
+use interplay::uncertainty::UncertaintyConfig;
 use interplay::Units;
 use ndarray::{Array1, Array2};
 use pyo3::exceptions::PyValueError;
