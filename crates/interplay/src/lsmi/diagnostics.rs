@@ -45,7 +45,7 @@ pub fn warnings(result: &LsmiResult, standardised: bool) -> Vec<String> {
             entropy_checked[modality] = true;
             let dims = result.scales[modality].dims.max(1) as f64;
             let per_dim = p.entropy[k] / dims;
-            if !(per_dim.abs() <= ENTROPY_PER_DIM_LIMIT) {
+            if per_dim.is_nan() || per_dim.abs() > ENTROPY_PER_DIM_LIMIT {
                 out.push(format!(
                     "{pair}: KNIFE entropy h(x{}) = {:.4e} nats is {per_dim:.1} nats per dimension \
                      (limit ±{ENTROPY_PER_DIM_LIMIT}): the density fit failed, so the redundancy \
@@ -74,7 +74,10 @@ pub fn warnings(result: &LsmiResult, standardised: bool) -> Vec<String> {
                      the evaluated rows worse than the label prior (overfitted or shifted data)"
                 ));
             }
-            let extreme = values.iter().filter(|v| !(v.abs() <= PMI_LIMIT)).count();
+            let extreme = values
+                .iter()
+                .filter(|v| v.is_nan() || v.abs() > PMI_LIMIT)
+                .count();
             let share = extreme as f64 / values.len().max(1) as f64;
             if share > PMI_SHARE_LIMIT {
                 out.push(format!(
