@@ -10,8 +10,8 @@
 //! The tests print bias, widths and coverage of every atom so that the claim can
 //! be checked.
 
-use interplay::lsmi::uncertainty::intervals;
-use interplay::lsmi::{adjustment, estimate, pointwise_atoms, Atoms, LsmiConfig};
+use interplay::lsmi::uncertainty::{intervals, repeat_seeds, summarise_repeats};
+use interplay::lsmi::{adjustment, estimate, pointwise_atoms, refit_configs, Atoms, LsmiConfig};
 use interplay::params::Validate;
 use interplay::progress::NoProgress;
 use interplay::synth::gaussian::{generate, GaussianConfig};
@@ -51,11 +51,14 @@ fn truth(family: &GaussianConfig, rows: usize) -> [f64; 4] {
     values(&raw.shifted(adjustment(&raw)))
 }
 
-/// Per run: the adjusted mean atoms and their intervals.
+/// Per run: the adjusted mean atoms and their intervals. With `repeats` > 1,
+/// each run refits with `repeats` seeds and reports the mean over refits with
+/// the combined interval (sampling and seed error, `--repeats`).
 fn runs(
     family: &GaussianConfig,
     config: &LsmiConfig,
     seeds: std::ops::Range<u64>,
+    repeats: usize,
 ) -> Vec<([f64; 4], [Interval; 4])> {
     let family = family.validate().unwrap();
     let uncertainty = UncertaintyConfig::default();
@@ -65,9 +68,26 @@ fn runs(
             let config = LsmiConfig { seed, ..*config }.validate().unwrap();
             let train = data.split("train").unwrap();
             let val = data.split("val").unwrap();
-            let r = estimate(train, val, &config, &NoProgress).unwrap();
-            let i = intervals(&r, config.adjust, &uncertainty, seed);
-            (values(&r.pairs[0].adjusted), i[0].adjusted.to_array())
+            let refits = refit_configs(&config, repeats).unwrap();
+            let fits: Vec<_> = refits
+                .iter()
+                .map(|c| estimate(train, val, c, &NoProgress).unwrap())
+                .collect();
+            let seeds = repeat_seeds(seed, repeats);
+            let i: Vec<_> = fits
+                .iter()
+                .zip(&seeds)
+                .map(|(f, &s)| intervals(f, config.adjust, &uncertainty, s))
+                .collect();
+            if repeats == 1 {
+                return (
+                    values(&fits[0].pairs[0].adjusted),
+                    i[0][0].adjusted.to_array(),
+                );
+            }
+            let summary = summarise_repeats(&fits, &i, &seeds, uncertainty.level).unwrap();
+            let atoms = summary.pairs[0].adjusted.to_array();
+            (atoms.map(|a| a.mean), atoms.map(|a| a.interval))
         })
         .collect()
 }
@@ -157,7 +177,7 @@ fn phi(x: f64) -> f64 {
 fn bootstrap_intervals_cover_the_population_atoms_over_50_seeds() {
     let family = GaussianConfig::default();
     let t = truth(&family, 200_000);
-    let out = runs(&family, &LsmiConfig::default(), 0..50);
+    let out = runs(&family, &LsmiConfig::default(), 0..50, 1);
     let s = summarise("50 seeds", t, &out);
     for (k, s) in s.iter().enumerate() {
         let name = NAMES[k];
@@ -182,7 +202,8 @@ fn bootstrap_intervals_cover_the_population_atoms_over_50_seeds() {
     }
 }
 
-/// Exploration: `INTERPLAY_COVERAGE="seeds n_train n_val epochs standardise"`.
+/// Exploration: `INTERPLAY_COVERAGE="seeds n_train n_val epochs standardise
+/// [repeats]"`.
 #[test]
 #[ignore = "exploration of settings; prints bias, widths and coverage"]
 fn explore_coverage() {
@@ -204,7 +225,12 @@ fn explore_coverage() {
     config.knife.epochs = v[3] as usize;
     let t = truth(&family, 200_000);
     let start = std::time::Instant::now();
-    let out = runs(&family, &config, 0..v[0]);
+    let out = runs(
+        &family,
+        &config,
+        0..v[0],
+        v.get(5).map_or(1, |&k| k as usize),
+    );
     eprintln!("{} runs in {:.1} s", v[0], start.elapsed().as_secs_f64());
     summarise(&spec, t, &out);
 }
