@@ -55,10 +55,7 @@ mod tests {
     fn replicates_do_not_depend_on_threads() {
         let stat = |rng: &mut ChaCha8Rng| resample_indices(50, rng).iter().sum::<usize>();
         let a = replicates(64, 3, 11, stat);
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
         let b = one.install(|| replicates(64, 3, 11, stat));
         assert_eq!(a, b);
         assert_ne!(a, replicates(64, 4, 11, stat));
