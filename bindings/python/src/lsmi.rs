@@ -2,9 +2,12 @@
 //! with the GIL released.
 
 use interplay::data::Split;
-use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, PairEstimate};
+use interplay::lsmi::{
+    estimate, estimate_cross_fitted, refit_configs, LsmiConfig, LsmiResult, PairEstimate,
+};
 use interplay::params::Validate;
 use interplay::report::LsmiReport;
+use interplay::uncertainty::UncertaintyConfig;
 use interplay::Units;
 use ndarray::{Array1, Array2};
 use pyo3::exceptions::PyValueError;
@@ -34,7 +37,7 @@ fn labelled_split(
 
 /// Run LSMI; the Python wrapper `interplay.lsmi` documents the arguments.
 #[pyfunction]
-#[pyo3(signature = (x1, x2, y, x1_eval, x2_eval, y_eval, prior, adjust, folds, seed, units, epochs, knife_epochs, batch_size, hidden))]
+#[pyo3(signature = (x1, x2, y, x1_eval, x2_eval, y_eval, prior, adjust, folds, seed, units, epochs, knife_epochs, batch_size, hidden, standardise=true, repeats=1, confidence=None, bootstrap=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn lsmi<'py>(
     py: Python<'py>,
@@ -53,13 +56,25 @@ pub fn lsmi<'py>(
     knife_epochs: Option<usize>,
     batch_size: Option<usize>,
     hidden: Option<usize>,
+    standardise: bool,
+    repeats: usize,
+    confidence: Option<f64>,
+    bootstrap: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let units: Units = parse_or_default(units)?;
     let mut config = LsmiConfig {
         seed,
         adjust,
+        standardise,
         ..LsmiConfig::default()
     };
+    let defaults = UncertaintyConfig::default();
+    let uncertainty = UncertaintyConfig {
+        level: confidence.unwrap_or(defaults.level),
+        replicates: bootstrap.unwrap_or(defaults.replicates),
+    }
+    .validate()
+    .map_err(to_py_err)?;
     if let Some(p) = prior {
         config.prior = p.parse().map_err(to_py_err)?;
     }
@@ -77,6 +92,7 @@ pub fn lsmi<'py>(
         config.hidden = h;
     }
     let config = config.validate().map_err(to_py_err)?;
+    let refits = refit_configs(&config, repeats).map_err(to_py_err)?;
     let train = labelled_split(x1, x2, y, "")?;
     let eval = match (x1_eval, x2_eval, y_eval) {
         (Some(a), Some(b), Some(c)) => Some(labelled_split(a, b, c, "_eval")?),
@@ -93,12 +109,15 @@ pub fn lsmi<'py>(
         ));
     }
     let folds_used = folds.unwrap_or(DEFAULT_FOLDS);
-    let result = crate::interrupt::run(py, |stop| {
-        match &eval {
-            Some(e) => estimate(&train, e, &config, stop),
-            None => estimate_cross_fitted(&train, folds_used, &config, stop),
-        }
-        .map_err(to_py_err)
+    let fits = crate::interrupt::run(py, |stop| {
+        refits
+            .iter()
+            .map(|refit| match &eval {
+                Some(e) => estimate(&train, e, refit, stop),
+                None => estimate_cross_fitted(&train, folds_used, refit, stop),
+            })
+            .collect::<interplay::Result<Vec<LsmiResult>>>()
+            .map_err(to_py_err)
     })?;
     let evaluated = if eval.is_some() {
         "val"
@@ -107,9 +126,10 @@ pub fn lsmi<'py>(
     };
     result_dict(
         py,
-        &result,
+        &fits,
         units,
         &config,
+        &uncertainty,
         evaluated,
         eval.is_none().then_some(folds_used),
     )
@@ -123,18 +143,20 @@ fn per_sample<'py>(
     to_numpy(py, v.map(|x| u.from_nats(x)).collect::<Array1<f64>>())
 }
 
-/// Arrays in `u` and the summary: the library's report, as the CLI writes it.
+/// Arrays of the first fit in `u` and the summary: the library's report of all
+/// fits, as the CLI writes it.
 fn result_dict<'py>(
     py: Python<'py>,
-    r: &LsmiResult,
+    fits: &[LsmiResult],
     u: Units,
     config: &LsmiConfig,
+    uncertainty: &UncertaintyConfig,
     evaluated: &str,
     folds: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let p: &PairEstimate = r
-        .pairs
+    let p: &PairEstimate = fits
         .first()
+        .and_then(|r| r.pairs.first())
         .ok_or_else(|| PyValueError::new_err("LSMI returned no decomposition"))?;
     let d = PyDict::new(py);
     d.set_item(
@@ -159,7 +181,8 @@ fn result_dict<'py>(
     d.set_item("entropy_1", per_sample(py, p.h1.iter().copied(), u))?;
     d.set_item("entropy_2", per_sample(py, p.h2.iter().copied(), u))?;
     d.set_item("units", u.name())?;
-    let report = LsmiReport::new(r, config, folds, evaluated, u);
+    let report =
+        LsmiReport::new(fits, config, uncertainty, folds, evaluated, u).map_err(to_py_err)?;
     d.set_item("summary", report_dict(py, &report)?)?;
     Ok(d)
 }

@@ -315,3 +315,184 @@ fn help_shows_the_library_defaults() {
         assert_eq!(help_default(cmd, flag), want, "{cmd} {flag}");
     }
 }
+
+/// The reference data with modality 2 multiplied by `factor`, written as .npz.
+fn scaled_reference(dir: &std::path::Path, factor: f32) -> std::path::PathBuf {
+    let data = interplay::data::read(
+        std::path::Path::new(REFERENCE),
+        &interplay::data::ReadOptions::default(),
+    )
+    .unwrap();
+    let mut scaled = interplay::data::Dataset::default();
+    for (name, split) in &data.splits {
+        let mut mods = split.modalities().to_vec();
+        mods[1].mapv_inplace(|v| v * factor);
+        let labels = split.labels().map(|l| l.to_vec());
+        let split = interplay::data::Split::new(mods, labels).unwrap();
+        scaled.splits.insert(name.clone(), split);
+    }
+    let path = dir.join(format!("scaled{factor}.npz"));
+    interplay::data::write(&path, &scaled, None).unwrap();
+    path
+}
+
+/// `interplay lsmi --json` on `data`: the JSON and stderr.
+fn lsmi_json(
+    data: &std::path::Path,
+    extra: &[&str],
+    out: &std::path::Path,
+) -> (serde_json::Value, String) {
+    let o = interplay()
+        .args(["lsmi", "--data"])
+        .arg(data)
+        .arg("--json")
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "{stderr}");
+    let v = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
+    (v, stderr)
+}
+
+#[test]
+fn intervals_and_repeats_are_in_the_json_and_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("a.json");
+    let o = interplay()
+        .args([
+            "lsmi",
+            "--data",
+            REFERENCE,
+            "--seed",
+            "4",
+            "--bootstrap",
+            "200",
+            "--json",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("95 % intervals: bootstrap over 400 rows (200 replicates"),
+        "{stdout}"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["settings"]["standardise"], true);
+    assert_eq!(v["settings"]["bootstrap"], 200);
+    assert!(v["repeats"].is_null());
+    let pair = &v["pairs"][0];
+    assert_eq!(v["atoms_interval"], pair["adjusted_interval"]);
+    for atom in ["redundancy", "uniqueness_1", "uniqueness_2", "synergy"] {
+        let i = &v["atoms_interval"][atom];
+        let (lo, hi) = (i["lower"].as_f64().unwrap(), i["upper"].as_f64().unwrap());
+        assert!(
+            lo < hi && i["std_err"].as_f64().unwrap() > 0.0,
+            "{atom}: {i}"
+        );
+        assert_eq!(i["method"], "bootstrap-rows");
+        assert_eq!(i["level"], 0.95);
+        let est = v["atoms"][atom].as_f64().unwrap();
+        assert!(
+            lo - 1e-12 <= est && est <= hi + 1e-12,
+            "{atom} {est} outside {i}"
+        );
+        // The table prints the same number with its interval.
+        assert!(
+            stdout.contains(&format!("{est:.4} [{lo:.4}, {hi:.4}]")),
+            "{stdout}"
+        );
+    }
+    let mi = &pair["mi_interval"]["x1x2_y"];
+    let i12 = pair["mi"]["x1x2_y"].as_f64().unwrap();
+    assert!(mi["lower"].as_f64().unwrap() <= i12 && i12 <= mi["upper"].as_f64().unwrap());
+
+    // Two refits, normal intervals: seeds 4 and 5, a combined interval per atom.
+    let (v, _) = lsmi_json(
+        std::path::Path::new(REFERENCE),
+        &[
+            "--seed",
+            "4",
+            "--repeats",
+            "2",
+            "--bootstrap",
+            "0",
+            "--confidence",
+            "0.9",
+        ],
+        &dir.path().join("b.json"),
+    );
+    assert_eq!(v["atoms_interval"]["redundancy"]["method"], "normal-rows");
+    let r = &v["repeats"];
+    assert_eq!(r["seeds"], serde_json::json!([4, 5]));
+    let red = &r["pairs"][0]["adjusted"]["redundancy"];
+    assert_eq!(red["interval"]["method"], "normal-rows-repeats");
+    assert_eq!(red["interval"]["level"], 0.9);
+    let (sd, se) = (
+        red["between_seed_sd"].as_f64().unwrap(),
+        red["sampling_se"].as_f64().unwrap(),
+    );
+    let combined = red["interval"]["std_err"].as_f64().unwrap();
+    assert!(sd > 0.0 && se > 0.0, "{red}");
+    assert!(
+        (combined - (se * se + sd * sd / 2.0).sqrt()).abs() < 1e-9,
+        "{red}"
+    );
+}
+
+#[test]
+fn standardising_undoes_a_rescaled_modality_and_no_standardise_warns() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::path::Path::new(REFERENCE);
+    let scaled = scaled_reference(dir.path(), 1e4);
+    let redundancy = |v: &serde_json::Value| v["atoms"]["redundancy"].as_f64().unwrap();
+    let seed = ["--seed", "2"];
+    let (base, _) = lsmi_json(
+        plain,
+        &[&seed[..], &["--no-standardise"]].concat(),
+        &dir.path().join("a.json"),
+    );
+    let (raw, stderr) = lsmi_json(
+        &scaled,
+        &[&seed[..], &["--no-standardise"]].concat(),
+        &dir.path().join("b.json"),
+    );
+    let (std, std_err) = lsmi_json(&scaled, &seed, &dir.path().join("c.json"));
+    // Without standardising the scaled modality warns, on stderr and in the JSON.
+    let warnings: Vec<String> = raw["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.starts_with("modality 2:")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("modalities 1 and 2:")),
+        "{warnings:?}"
+    );
+    assert!(stderr.contains("warning: modality 2:"), "{stderr}");
+    assert_eq!(raw["settings"]["standardise"], false);
+    // Standardised, the scale does not warn and R is close to the unscaled one.
+    assert!(
+        std["warnings"].as_array().unwrap().is_empty(),
+        "{}",
+        std["warnings"]
+    );
+    assert!(!std_err.contains("warning:"), "{std_err}");
+    let (b, r, s) = (redundancy(&base), redundancy(&raw), redundancy(&std));
+    eprintln!("R: unscaled {b:.4}, scaled raw {r:.4}, scaled standardised {s:.4}");
+    assert!((s - b).abs() < 0.05, "standardised R {s} vs unscaled {b}");
+    assert!(
+        (r - b).abs() > 4.0 * (s - b).abs(),
+        "raw R {r}, standardised {s}, unscaled {b}"
+    );
+}

@@ -54,8 +54,12 @@ def lsmi(
     knife_epochs: Optional[int],
     batch_size: Optional[int],
     hidden: Optional[int],
+    standardise: bool = True,
+    repeats: int = 1,
+    confidence: Optional[float] = None,
+    bootstrap: Optional[int] = None,
 ) -> Dict[str, Any]:
-    """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``), ``units`` and the ``summary`` dict."""
+    """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``) of the first fit, ``units`` and the ``summary`` dict (intervals, repeats, warnings)."""
 
 def pid(
     joint: Any,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
@@ -34,8 +34,20 @@ class LsmiResult:
     ``redundancy + uniqueness_k = pmi_k`` and the four atoms sum to ``pmi_12``.
     ``pmi_1``, ``pmi_2``, ``pmi_12`` are the pointwise mutual informations
     i(x1;y), i(x2;y), i(x1,x2;y); ``entropy_1``, ``entropy_2`` the pointwise entropies
-    h(x1) = −log p̂(x1), h(x2) = −log p̂(x2) from KNIFE. ``summary`` is the same
-    dictionary as the CLI's JSON output (means, adjustment, options, units).
+    h(x1) = −log p̂(x1), h(x2) = −log p̂(x2) from KNIFE (of the standardised
+    features unless ``standardise=False``). ``summary`` is the same dictionary as
+    the CLI's JSON output (means, intervals, adjustment, options, units).
+
+    Uncertainty: :attr:`atoms_interval` holds the interval of each mean adjusted
+    atom, e.g. ``result.atoms_interval["redundancy"]`` is
+    ``{"lower", "upper", "std_err", "level", "method"}`` (a bootstrap over the
+    evaluated rows, the dataset-level shift recomputed per replicate); every pair's
+    ``adjusted_interval``, ``raw_interval`` and ``mi_interval`` are in
+    ``summary["pairs"]``. With ``repeats=K`` (K ≥ 2), :attr:`repeats` gives per
+    atom the mean over the K seeds, the between-seed sd, the sampling se and the
+    combined interval. ``warnings`` lists conditions under which the numbers may
+    mean little (unstandardised scales, failed density fits, implausible PMIs),
+    the same as the CLI prints on stderr.
     """
 
     redundancy: np.ndarray
@@ -49,6 +61,18 @@ class LsmiResult:
     entropy_2: np.ndarray
     units: str
     summary: Dict[str, Any] = field(default_factory=dict)
+    warnings: List[str] = field(default_factory=list)
+
+    @property
+    def atoms_interval(self) -> Dict[str, Dict[str, Any]]:
+        """Interval of each mean adjusted atom (first pair), by atom name."""
+        return self.summary.get("atoms_interval") or {}
+
+    @property
+    def repeats(self) -> Optional[Dict[str, Any]]:
+        """The refits' summary (seeds, per pair and atom ``mean``, ``between_seed_sd``,
+        ``sampling_se``, ``interval``), or ``None`` without ``repeats``."""
+        return self.summary.get("repeats")
 
     def __len__(self) -> int:
         return int(self.redundancy.shape[0])
@@ -91,6 +115,10 @@ def lsmi(
     knife_epochs: Optional[int] = None,
     batch_size: Optional[int] = None,
     hidden: Optional[int] = None,
+    standardise: bool = True,
+    repeats: int = 1,
+    confidence: Optional[float] = None,
+    bootstrap: Optional[int] = None,
 ) -> LsmiResult:
     """Estimate LSMI redundancy, uniqueness and synergy for every sample.
 
@@ -121,6 +149,16 @@ def lsmi(
         ``"nats"`` (the default when ``None``) or ``"bits"``.
     epochs, knife_epochs, batch_size, hidden:
         Training options; ``None`` keeps the library defaults (those of the paper).
+    standardise:
+        Standardise each modality's features with the training rows' mean and sd
+        (LSMI's redundancy is not scale-invariant); ``False`` is the original code.
+    repeats:
+        Number of fits with seeds ``seed, seed + 1, …`` on the same rows; with 2 or
+        more, :attr:`LsmiResult.repeats` reports the seed-to-seed spread. The
+        per-sample arrays are the first fit's.
+    confidence, bootstrap:
+        Confidence level of every interval (default 0.95) and bootstrap replicates
+        (default 1000; 0 gives normal intervals from the per-row standard error).
 
     Raises
     ------
@@ -147,5 +185,15 @@ def lsmi(
         _checks.optional_integer("knife_epochs", knife_epochs, 1),
         _checks.optional_integer("batch_size", batch_size, 1),
         _checks.optional_integer("hidden", hidden, 1),
+        bool(standardise),
+        _checks.integer("repeats", repeats, 1),
+        None if confidence is None else float(confidence),
+        _checks.optional_integer("bootstrap", bootstrap, 0),
     )
-    return LsmiResult(**{k: raw[k] for k in PER_SAMPLE}, units=raw["units"], summary=raw["summary"])
+    summary = raw["summary"]
+    return LsmiResult(
+        **{k: raw[k] for k in PER_SAMPLE},
+        units=raw["units"],
+        summary=summary,
+        warnings=list(summary.get("warnings", [])),
+    )

@@ -2,13 +2,17 @@
 //! multimodal dataset (LSMI), for every pair of modalities.
 
 use super::data_args::DataArgs;
+use super::uncertainty_args::UncertaintyArgs;
 use super::UsageError;
-use crate::output::{table, Outputs};
+use crate::output::{table, warn_all, Outputs};
 use crate::progress::Bars;
 use anyhow::Context as _;
 use interplay::data::{Dataset, Split};
 use interplay::knife::{KnifeConfig, KnifeInit};
-use interplay::lsmi::{estimate, estimate_cross_fitted, LsmiConfig, LsmiResult, Prior};
+use interplay::lsmi::uncertainty::MAX_REPEATS;
+use interplay::lsmi::{
+    estimate, estimate_cross_fitted, refit_configs, LsmiConfig, LsmiResult, Prior,
+};
 use interplay::nn::ClassifierTraining;
 use interplay::params::{Checked, Validate};
 use interplay::report::table::{check_format, lsmi_table, TABLE_EXTENSIONS};
@@ -50,6 +54,20 @@ pub struct Args {
     /// Report the raw atoms without the original's dataset-level shift.
     #[arg(long)]
     pub no_adjust: bool,
+    /// Fit on the features as given, without standardising each modality with the
+    /// training rows' mean and standard deviation (the original code's behaviour;
+    /// LSMI's redundancy then depends on the features' scales).
+    #[arg(long)]
+    pub no_standardise: bool,
+    /// Refit with K seeds (seed, seed+1, …) on the same rows and report each
+    /// atom's mean over refits, its between-seed spread and a combined interval
+    /// (sampling and seed error); the rest of the report is the first fit's.
+    #[arg(long, value_name = "K", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_REPEATS as u64))]
+    pub repeats: u64,
+    /// Interval settings.
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
     /// Units of every reported quantity: nats or bits.
     #[arg(long, default_value_t = Units::default())]
     pub units: Units,
@@ -103,6 +121,7 @@ impl Args {
             seed: self.seed,
             prior: self.prior,
             adjust: !self.no_adjust,
+            standardise: !self.no_standardise,
             hidden: self.hidden,
             discriminator: ClassifierTraining {
                 epochs: self.epochs_discriminator,
@@ -176,13 +195,21 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         check_format(path)?;
     }
     let config = args.config().validate()?;
+    let uncertainty = args.uncertainty.config()?;
+    let refits = refit_configs(&config, args.repeats as usize)?;
     let data = args
         .data
         .load(None)
         .with_context(|| format!("reading {}", args.data.data.display()))?;
     let bars = Bars::new(ctx.quiet);
-    let (result, split) = run_estimate(&args, &config, &data, &bars)?;
-    let report = LsmiReport::new(&result, &config, args.folds, &split, args.units);
+    let mut fits = Vec::with_capacity(refits.len());
+    let mut split = String::new();
+    for refit in &refits {
+        let (result, label) = run_estimate(&args, refit, &data, &bars)?;
+        fits.push(result);
+        split = label;
+    }
+    let report = LsmiReport::new(&fits, &config, &uncertainty, args.folds, &split, args.units)?;
     say!(
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",
         args.data.data.display(),
@@ -191,8 +218,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         args.units.name()
     );
     say!("{}", text(&report));
+    warn_all(&report.warnings);
     if let Some(path) = &args.per_sample {
-        lsmi_table(&result, args.units)?.write(outputs.staging(), path)?;
+        lsmi_table(&fits[0], args.units)?.write(outputs.staging(), path)?;
     }
     if let Some(path) = &args.json {
         outputs.json(path, &report)?;
@@ -200,40 +228,99 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     outputs.commit()
 }
 
-/// The readable result: adjusted and raw means per pair, then each pair's shift,
-/// mutual informations and entropies, in the report's units.
+/// How the intervals were obtained, said once under the table
+/// (`95 % intervals: bootstrap over 400 rows (1000 replicates)`).
+fn interval_note(report: &LsmiReport) -> String {
+    let s = &report.settings;
+    let how = if s.bootstrap > 0 {
+        format!(
+            "bootstrap over {} rows ({} replicates, shift recomputed per replicate)",
+            report.n, s.bootstrap
+        )
+    } else {
+        format!("normal, from the standard error over {} rows", report.n)
+    };
+    format!("{} % intervals: {how}", 100.0 * s.confidence)
+}
+
+/// The readable result: adjusted and raw means per pair with their intervals,
+/// then each pair's shift, mutual informations and entropies, then (with
+/// `--repeats`) the atoms over refits, in the report's units.
 pub fn text(report: &LsmiReport) -> String {
     let rows: Vec<Vec<String>> = report
         .pairs
         .iter()
         .flat_map(|p| {
             let name = format!("{}-{}", p.modalities[0], p.modalities[1]);
-            [("adjusted", p.adjusted), ("raw", p.raw)].map(|(kind, a)| {
+            [
+                ("adjusted", p.adjusted, p.adjusted_interval),
+                ("raw", p.raw, p.raw_interval),
+            ]
+            .map(|(kind, a, i)| {
                 let mut row = vec![name.clone(), kind.to_string()];
+                let values = [a.redundancy, a.uniqueness_1, a.uniqueness_2, a.synergy];
                 row.extend(
-                    [a.redundancy, a.uniqueness_1, a.uniqueness_2, a.synergy]
-                        .map(|v| format!("{v:.4}")),
+                    values
+                        .iter()
+                        .zip(i.to_array())
+                        .map(|(v, i)| i.format(*v, 4)),
                 );
                 row
             })
         })
         .collect();
     let mut out = table(&["pair", "means", "R", "U1", "U2", "S"], &rows);
+    out.push_str(&format!("\n{}", interval_note(report)));
     for p in &report.pairs {
         out.push_str(&format!(
-            "\npair {}-{}: shift {:.4}; I(x1;y) {:.4}, I(x2;y) {:.4}, I(x1,x2;y) {:.4}; h(x1) {:.4}, h(x2) {:.4}",
+            "\npair {}-{}: shift {:.4}; I(x1;y) {}, I(x2;y) {}, I(x1,x2;y) {}; h(x1) {:.4}, h(x2) {:.4}",
             p.modalities[0],
             p.modalities[1],
             p.adjustment,
-            p.mi.x1_y,
-            p.mi.x2_y,
-            p.mi.x1x2_y,
+            p.mi_interval.x1_y.format(p.mi.x1_y, 4),
+            p.mi_interval.x2_y.format(p.mi.x2_y, 4),
+            p.mi_interval.x1x2_y.format(p.mi.x1x2_y, 4),
             p.entropy.x1,
             p.entropy.x2,
         ));
     }
-    for w in &report.warnings {
-        out.push_str(&format!("\nwarning: {w}"));
+    if let Some(r) = &report.repeats {
+        let rows: Vec<Vec<String>> = r
+            .pairs
+            .iter()
+            .flat_map(|p| {
+                let name = format!("{}-{}", p.modalities[0], p.modalities[1]);
+                [
+                    ("mean [combined]", 0),
+                    ("between-seed sd", 1),
+                    ("sampling se", 2),
+                ]
+                .map(|(kind, what)| {
+                    let mut row = vec![name.clone(), kind.to_string()];
+                    row.extend(p.adjusted.to_array().map(|a| match what {
+                        0 => a.interval.format(a.mean, 4),
+                        1 => format!("{:.4}", a.between_seed_sd),
+                        _ => format!("{:.4}", a.sampling_se),
+                    }));
+                    row
+                })
+            })
+            .collect();
+        out.push_str(&format!(
+            "\n\nadjusted atoms over {} seeds ({}):\n",
+            r.seeds.len(),
+            r.seeds
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        out.push_str(&table(&["pair", "", "R", "U1", "U2", "S"], &rows));
+        out.push_str(&format!(
+            "\n{} % intervals: normal, sampling se² + between-seed sd² / {}",
+            100.0 * report.settings.confidence,
+            r.seeds.len()
+        ));
     }
     out
 }

@@ -2,6 +2,7 @@
 
 use super::atoms::{adjustment, pointwise_atoms, weighted_mean, Atoms};
 use super::models::{class_count, pairs, LsmiConfig, Models, PointwiseTables};
+use super::scale::FeatureScale;
 use crate::data::Split;
 use crate::params::Checked;
 use crate::progress::Progress;
@@ -51,6 +52,9 @@ pub struct LsmiResult {
     pub train_prior: Vec<f64>,
     /// One decomposition per pair (i < j), in lexicographic order.
     pub pairs: Vec<PairEstimate>,
+    /// Feature scales of every modality on the (first) training rows, before any
+    /// standardisation: what the scale warnings read.
+    pub scales: Vec<FeatureScale>,
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -142,6 +146,7 @@ pub fn estimate(
         n: eval.len(),
         n_classes,
         train_prior: models.prior.clone(),
+        scales: models.scales.clone(),
         pairs: decompose(tables, eval.n_modalities(), config.adjust)?,
     })
 }
@@ -173,6 +178,7 @@ pub fn estimate_cross_fitted(
         entropy: vec![vec![0.0; n]; m],
     };
     let mut prior = Vec::new();
+    let mut scales = Vec::new();
     for f in 0..folds {
         let held: Vec<usize> = order.iter().copied().skip(f).step_by(folds).collect();
         let mut in_fold = vec![false; n];
@@ -187,6 +193,7 @@ pub fn estimate_cross_fitted(
         )?;
         if f == 0 {
             prior = models.prior.clone();
+            scales = models.scales.clone();
         }
         let t = models.pointwise(&data.select(&held))?;
         for (dst, src) in full.pmi.iter_mut().zip(&t.pmi) {
@@ -203,6 +210,7 @@ pub fn estimate_cross_fitted(
         n,
         n_classes,
         train_prior: prior,
+        scales,
         pairs: decompose(full, m, config.adjust)?,
     })
 }

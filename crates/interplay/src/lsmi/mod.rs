@@ -11,13 +11,27 @@
 //! Entry points: [`estimate`] (fit on one split, evaluate on another),
 //! [`estimate_cross_fitted`] (K folds, every sample out-of-fold), and [`exact`]
 //! (exact probabilities of a discrete table, the network-free oracle).
+//!
+//! Around them: [`uncertainty`] (bootstrap intervals of the means, refits with
+//! other seeds), [`scale`] (the default per-modality standardisation and the
+//! scale summary) and [`warnings`] (conditions under which the numbers may mean
+//! little).
 
 mod atoms;
+mod diagnostics;
 mod estimate;
 mod exact;
 mod models;
+pub mod scale;
+pub mod uncertainty;
 
 pub use atoms::{adjustment, pointwise_atoms, Atoms};
+pub use diagnostics::{warnings, ENTROPY_PER_DIM_LIMIT, MI_TOLERANCE, PMI_LIMIT, PMI_SHARE_LIMIT};
 pub use estimate::{estimate, estimate_cross_fitted, LsmiResult, PairEstimate};
 pub use exact::{exact, exact_pointwise, ExactLsmi};
 pub use models::{LsmiConfig, Prior};
+pub use scale::FeatureScale;
+pub use uncertainty::{
+    refit_configs, AtomIntervals, LsmiRepeats, MiIntervals, PairIntervals, RepeatedAtom,
+    RepeatedAtoms, RepeatedPair,
+};

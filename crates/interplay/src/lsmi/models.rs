@@ -1,6 +1,7 @@
 //! The models LSMI fits on a training split (classifiers per modality and per pair,
 //! a KNIFE density per modality), fitted in parallel, and their pointwise outputs.
 
+use super::scale::{feature_scales, fit_standardisers, standardise, FeatureScale, Standardiser};
 use crate::data::Split;
 use crate::knife::{self, Knife, KnifeConfig};
 use crate::nn::{log_softmax_rows, train_classifier, Activation, ClassifierTraining, Mlp};
@@ -60,6 +61,13 @@ pub struct LsmiConfig {
     pub prior: Prior,
     /// Apply the dataset-level shift of the LSMI code (spec §2.4).
     pub adjust: bool,
+    /// Standardise every modality's features with the training rows' per-dimension
+    /// mean and standard deviation (constant columns only centred) before fitting
+    /// and evaluating. On by default because LSMI's redundancy is not
+    /// scale-invariant and KNIFE fits only near unit scale (see
+    /// [`crate::lsmi::scale`]); the original code did not standardise.
+    #[serde(default = "standardise_by_default")]
+    pub standardise: bool,
     /// Hidden width of the two hidden layers of each classifier.
     pub hidden: usize,
     /// Classifier training (epochs, batch, Adam, schedule).
@@ -74,6 +82,7 @@ impl Default for LsmiConfig {
             seed: 0,
             prior: Prior::default(),
             adjust: true,
+            standardise: true,
             hidden: 64,
             discriminator: ClassifierTraining::default(),
             knife: KnifeConfig::default(),
@@ -89,6 +98,10 @@ impl Validate for LsmiConfig {
         self.discriminator.check_as("_discriminator")?;
         self.knife.check()
     }
+}
+
+fn standardise_by_default() -> bool {
+    LsmiConfig::default().standardise
 }
 
 /// One model to fit.
@@ -115,6 +128,11 @@ pub(crate) struct Models {
     unimodal: Vec<(Mlp, Vec<f32>)>,
     pairs: Vec<((usize, usize), Mlp, Vec<f32>)>,
     densities: Vec<Knife>,
+    /// Per-modality standardisation fitted on the training rows, applied to every
+    /// split the models see; `None` when standardising is off.
+    standardisers: Option<Vec<Standardiser>>,
+    /// Feature scales of the (raw) training rows, for the scale warnings.
+    pub scales: Vec<FeatureScale>,
 }
 
 /// Pointwise quantities of an evaluated split (nats).
@@ -170,6 +188,16 @@ impl Models {
         if n_classes < 2 {
             return Err(Error::invalid("LSMI needs at least two classes"));
         }
+        let scales = feature_scales(train);
+        let standardisers = config.standardise.then(|| fit_standardisers(train));
+        let standardised;
+        let train = match &standardisers {
+            Some(by) => {
+                standardised = standardise(train, by)?;
+                &standardised
+            }
+            None => train,
+        };
         let mut counts = vec![0usize; n_classes];
         for &y in labels {
             counts[y] += 1;
@@ -296,6 +324,8 @@ impl Models {
             unimodal,
             pairs: pair_models,
             densities,
+            standardisers,
+            scales,
         })
     }
 
@@ -331,6 +361,14 @@ impl Models {
         if let Some(&c) = labels.iter().find(|&&c| c >= self.n_classes) {
             return Err(Error::invalid(format!("label {c} out of range")));
         }
+        let standardised;
+        let eval = match &self.standardisers {
+            Some(by) => {
+                standardised = standardise(eval, by)?;
+                &standardised
+            }
+            None => eval,
+        };
         let pmi = self
             .unimodal
             .par_iter()
