@@ -127,8 +127,9 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 /// (level and method stated once, not per cell).
 pub fn interval_note(i: &interplay::uncertainty::Interval) -> String {
     format!(
-        "[lo, hi]: {} % intervals, {}",
+        "[lo, hi]: {} % intervals, {} ({})",
         100.0 * i.level,
+        i.method.describe(),
         i.method.name()
     )
 }

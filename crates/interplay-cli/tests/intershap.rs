@@ -148,7 +148,10 @@ fn train_then_explain() {
         )),
         "{text}"
     );
-    assert!(text.contains("95 % intervals: bootstrap over explained and background rows"));
+    assert!(
+        text.contains("95 % intervals, percentile bootstrap over explained and background rows"),
+        "{text}"
+    );
     let lines: Vec<String> = std::fs::read_to_string(&csv)
         .unwrap()
         .lines()

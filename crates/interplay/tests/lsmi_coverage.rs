@@ -161,15 +161,16 @@ fn phi(x: f64) -> f64 {
 /// fit: 30 epochs, hidden 64, standardised features), over 50 seeds each drawing
 /// fresh data:
 ///
-/// * for R, U1 and U2 the bias is below the half-width and the 95 % bootstrap
-///   interval contains the population value in at least 90 % of runs
-///   (measured: 96 %, 96 %, 100 %);
+/// * for R, U1 and U2 the bias is below the half-width and the 95 %
+///   bias-corrected bootstrap interval contains the population value in at least
+///   90 % of runs (measured: 94 %, 94 %, 100 %);
 /// * S is biased low by about 0.9 of its standard error (−0.013 nats, the same
 ///   with 4× the training rows or 3× the epochs: the downward bias of the
-///   minimum of noisy entropies, spec §2.8 item 10, and the classifiers'
-///   underestimate of I(X1,X2;Y)), so its coverage is only about 75 %; the test
-///   checks that this shortfall is what the bias predicts, not a too narrow
-///   interval;
+///   minimum of noisy entropies, spec §2.8 item 10, the classifiers' underestimate
+///   of I(X1,X2;Y), and the shift's minimum of two noisy uniquenesses), so its
+///   coverage is 86 % (74 % with the plain percentile interval, which the bias
+///   correction lifts); the test holds it at 80 % and checks that the shortfall
+///   is what the bias predicts, not a too narrow interval;
 /// * for every atom the bootstrap standard error matches the spread of the
 ///   estimates over runs (within 0.7–1.4×), although the runs also vary the
 ///   training rows and the seed: the evaluated rows dominate the error.
@@ -191,6 +192,7 @@ fn bootstrap_intervals_cover_the_population_atoms_over_50_seeds() {
         );
         if name == "S" {
             let expected = coverage_with_bias(s.bias, s.se);
+            assert!(s.coverage >= 0.8, "S: coverage {}", s.coverage);
             assert!(
                 s.coverage >= expected - 0.15,
                 "S: coverage {} below the {expected} its bias explains",

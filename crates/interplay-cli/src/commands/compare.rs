@@ -49,7 +49,7 @@ pub struct Args {
     /// Label permutations of the PID shuffle null (0 turns it off).
     #[arg(long, value_name = "K", default_value_t = NullOptions::default().shuffles)]
     pub shuffles: usize,
-    /// Interval settings of the EMAP and SHAPE scores.
+    /// Interval settings of the InterSHAP, EMAP and SHAPE scores.
     #[command(flatten)]
     pub uncertainty: UncertaintyArgs,
     /// Unit of the PID quantities: bits or nats (the command line reports bits).
@@ -64,9 +64,11 @@ pub struct Args {
 pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
     let units = args.units;
+    let uncertainty = args.uncertainty.config()?;
     let config = InterShapConfig {
         background: args.background,
         seed: args.seed,
+        uncertainty: *uncertainty,
         ..InterShapConfig::default()
     }
     .validate()?;
@@ -85,7 +87,6 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         ..EmapOptions::default()
     }
     .validate()?;
-    let uncertainty = args.uncertainty.config()?;
     let null_options = NullOptions {
         shuffles: args.shuffles,
         seed: args.seed,
@@ -112,7 +113,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let bars = Bars::new(ctx.quiet);
 
     let inter = explain(model.as_ref(), split, bg_split, &config, &bars)?;
-    let inter_share = inter.explanations.first().map_or(0.0, |e| e.global);
+    let inter_report = InterShapReport::new(&inter, &config, None);
 
     let broja_options = BrojaOptions {
         units,
@@ -176,7 +177,10 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let rows = vec![
         vec![
             "InterSHAP (global)".into(),
-            pct(inter_share),
+            match inter_report.global_interval {
+                Some(i) => i.format_percent(inter_report.global, 1),
+                None => pct(inter_report.global),
+            },
             "share of behaviour from interactions".into(),
         ],
         vec![
@@ -227,16 +231,20 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     if let Some(i) = em.intervals {
         say!("{}", interval_note(&i.macro_f1_gap));
     }
+    let mut warnings: Vec<String> = inter_report
+        .warnings
+        .iter()
+        .map(|w| format!("InterSHAP: {w}"))
+        .collect();
     for (whose, r) in [("model", &pid_model_report), ("labels", &pid_labels_report)] {
-        let prefixed: Vec<String> = r
-            .warnings
-            .iter()
-            .map(|w| format!("PID of the {whose}: {w}"))
-            .collect();
-        warn_all(&prefixed);
+        warnings.extend(
+            r.warnings
+                .iter()
+                .map(|w| format!("PID of the {whose}: {w}")),
+        );
     }
+    warn_all(&warnings);
     if let Some(out) = &args.json {
-        let inter_report = InterShapReport::new(&inter, &config, None);
         let report = CompareReport {
             provenance: Provenance::new("compare", "fraction", args.seed),
             n_samples: split.len(),
@@ -252,7 +260,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             pid_labels: pid_labels_report,
             emap: Some(EmapReport::new(&em, args.seed, Some(args.emap_samples))),
             shape: ShapeReport::new(&sh, &sh_out, args.seed).with_intervals(sh_iv),
-            warnings: Vec::new(),
+            warnings,
         };
         outputs.json(out, &report)?;
     }

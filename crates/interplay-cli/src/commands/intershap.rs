@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use super::data_args::DataArgs;
 use super::uncertainty_args::UncertaintyArgs;
-use crate::output::{table, Outputs};
+use crate::output::{interval_note, table, Outputs};
 use crate::progress::Bars;
 
 /// The library's defaults, the only place they are written.
@@ -182,12 +182,7 @@ fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
         );
     }
     if let Some(i) = report.global_interval {
-        say!(
-            "{:.0} % intervals: {} ({} replicates)",
-            100.0 * i.level,
-            interval_method(&i),
-            st.bootstrap
-        );
+        say!("{}, {} replicates", interval_note(&i), st.bootstrap);
     }
     if let (Some(acc), Some(maj)) = (report.accuracy, report.majority_accuracy) {
         say!("model accuracy on these rows {acc:.3} (majority class {maj:.3})");
@@ -237,14 +232,4 @@ fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
         say!("{}", table(&["pair", "interaction", "share"], &pairs));
     }
     crate::output::warn_all(&report.warnings);
-}
-
-/// The interval method in words.
-fn interval_method(i: &interplay::uncertainty::Interval) -> &'static str {
-    match i.method {
-        interplay::uncertainty::IntervalMethod::BootstrapRowsBackground => {
-            "bootstrap over explained and background rows"
-        }
-        _ => "bootstrap over explained rows",
-    }
 }

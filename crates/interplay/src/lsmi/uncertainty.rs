@@ -167,7 +167,7 @@ fn assemble(v: [Interval; 11]) -> PairIntervals {
 
 /// The sampling intervals of one pair's means (nats).
 ///
-/// With `config.replicates > 0`: percentile intervals of a bootstrap over the
+/// With `config.replicates > 0`: bias-corrected percentile intervals of a bootstrap over the
 /// evaluated rows, from seed `seed` and the stream `lsmi-bootstrap` (every pair
 /// resamples the same rows in a replicate, so pairs stay comparable), with the
 /// shift recomputed per replicate when `adjust`. With 0 replicates: normal
@@ -213,7 +213,12 @@ pub fn pair_intervals(
     );
     let intervals: [Interval; 11] = std::array::from_fn(|k| {
         let mut column: Vec<f64> = reps.iter().map(|r| r[k]).collect();
-        Interval::percentile(&mut column, config.level, IntervalMethod::BootstrapRows)
+        Interval::bias_corrected(
+            &mut column,
+            estimate[k],
+            config.level,
+            IntervalMethod::BootstrapRows,
+        )
     });
     assemble(intervals)
 }

@@ -23,5 +23,5 @@ mod resample;
 
 pub use config::UncertaintyConfig;
 pub use interval::{Interval, IntervalMethod};
-pub use normal::{normal_quantile, two_sided_z};
+pub use normal::{normal_cdf, normal_quantile, two_sided_z};
 pub use resample::{p_value, replicates, resample_indices, standard_error};
