@@ -53,16 +53,16 @@ fn parse_output(output: Option<&str>) -> PyResult<OutputTarget> {
     output.parse().map_err(to_py_err)
 }
 
-/// A split of unlabelled modality matrices, checked by the library's split
-/// constructor with errors naming `what[k]`.
-fn split_of(mats: Vec<Array2<f32>>, what: &str) -> PyResult<Split> {
+/// A split of modality matrices (with labels, when given), checked by the
+/// library's split constructor with errors naming `what[k]`.
+fn split_of(mats: Vec<Array2<f32>>, labels: Option<Vec<usize>>, what: &str) -> PyResult<Split> {
     let names: Vec<String> = (0..mats.len()).map(|k| format!("{what}[{k}]")).collect();
-    split(mats, None, &names, "labels")
+    split(mats, labels, &names, "labels")
 }
 
 /// Run InterSHAP; the Python wrapper `interplay.intershap` documents the arguments.
 #[pyfunction]
-#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names, confidence, bootstrap, ci_target))]
+#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names, confidence, bootstrap, ci_target, labels))]
 #[allow(clippy::too_many_arguments)]
 pub fn intershap<'py>(
     py: Python<'py>,
@@ -80,9 +80,13 @@ pub fn intershap<'py>(
     confidence: Option<f64>,
     bootstrap: Option<usize>,
     ci_target: Option<f64>,
+    labels: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let returns = Returns::parse(returns)?;
-    let inputs = split_of(modalities(inputs, "inputs")?, "inputs")?;
+    let labels = labels
+        .map(|y| crate::arrays::labels(y, "labels"))
+        .transpose()?;
+    let inputs = split_of(modalities(inputs, "inputs")?, labels, "inputs")?;
     // An explicit background is used as given (all its rows) unless the caller
     // also sets n_background; without one, n_background rows (the library's
     // default) are drawn from the inputs.
@@ -92,7 +96,7 @@ pub fn intershap<'py>(
         (false, None) => InterShapConfig::default().background,
     };
     let background = match background {
-        Some(b) => split_of(modalities(b, "background")?, "background")?,
+        Some(b) => split_of(modalities(b, "background")?, None, "background")?,
         None => inputs.clone(),
     };
     if background.dims() != inputs.dims() {

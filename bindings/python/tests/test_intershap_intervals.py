@@ -81,3 +81,18 @@ def test_small_background_warns():
 def test_bad_interval_settings(kwargs, error):
     with pytest.raises(error):
         interplay.intershap(xor_model, inputs(20, 0), **kwargs)
+
+
+def test_labels_give_accuracy_and_the_majority_warning():
+    xs = inputs(200, 0)
+    y = (xs[0][:, 0] > 0).astype(np.int64)
+    wrong = interplay.intershap(lambda b: xor_model(b)[:, ::-1].copy(), xs, labels=1 - y, seed=0)
+    assert wrong.summary["accuracy"] is not None
+    right = interplay.intershap(xor_model, xs, labels=y, seed=0)
+    assert right.summary["accuracy"] > right.summary["majority_accuracy"]
+    assert not any("majority" in w for w in right.warnings)
+    flipped = interplay.intershap(xor_model, xs, labels=1 - y, seed=0)
+    assert flipped.summary["accuracy"] < flipped.summary["majority_accuracy"]
+    assert any("majority-class rate" in w for w in flipped.warnings), flipped.warnings
+    with pytest.raises(ValueError):
+        interplay.intershap(xor_model, xs, labels=y[:10])

@@ -32,9 +32,10 @@ def test_intervals_contain_the_estimates(result):
     assert s["settings"]["standardise"] is True
     for atom in ATOMS:
         i = result.atoms_interval[atom]
-        assert i["method"] == "bootstrap-rows" and i["level"] == 0.95
-        assert i["lower"] <= s["atoms"][atom] <= i["upper"]
-        assert i["std_err"] > 0
+        assert i.method == "bootstrap-rows" and i.level == 0.95
+        assert s["atoms"][atom] in i
+        assert i.lower == s["atoms_interval"][atom]["lower"]
+        assert i.std_err > 0
     # The per-sample means are the estimates the intervals are about.
     assert s["atoms"]["redundancy"] == pytest.approx(result.redundancy.mean(), abs=1e-9)
     assert result.repeats is None
@@ -50,7 +51,7 @@ def test_repeats_report_the_seed_spread():
     assert red["interval"]["level"] == 0.9
     assert red["between_seed_sd"] >= 0 and red["sampling_se"] > 0
     assert red["interval"]["lower"] <= red["mean"] <= red["interval"]["upper"]
-    assert r.atoms_interval["redundancy"]["method"] == "normal-rows"
+    assert r.atoms_interval["redundancy"].method == "normal-rows"
     # The per-sample arrays are the first fit's: the same as a single fit.
     single = interplay.lsmi(x1, x2, y, folds=2, **FAST)
     np.testing.assert_array_equal(single.redundancy, r.redundancy)

@@ -111,7 +111,7 @@ def test_intershap_cli_and_python_give_the_same_document(work):
     ds = interplay.load(os.path.join(work, "hd.npz"))
     r = interplay.intershap(
         os.path.join(work, "m.safetensors"), ds["val"].modalities, background=ds["train"].modalities,
-        n_background=30, seed=3,
+        n_background=30, seed=3, labels=ds["val"].labels,
     )
     assert_same(doc, r.summary)
     validate(r.summary, "intershap")

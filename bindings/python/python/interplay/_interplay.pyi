@@ -33,6 +33,7 @@ def intershap(
     confidence: Optional[float],
     bootstrap: Optional[int],
     ci_target: Optional[float],
+    labels: Optional[Any],
 ) -> Dict[str, Any]:
     """InterSHAP arrays (``phi``, ``shapley_values``, ``base_values``, ``predictions``, ``local``,
     ``classes``, ``local_std_err`` when sampled), ``global``, ``modality_names`` and the

@@ -123,6 +123,7 @@ def intershap(
     confidence: Optional[float] = None,
     bootstrap: Optional[int] = None,
     ci_target: Optional[float] = None,
+    labels: Optional[Any] = None,
 ) -> InterShapResult:
     """Explain a multimodal classifier with InterSHAP (Wenderoth et al., AAAI 2025).
 
@@ -180,6 +181,9 @@ def intershap(
         Half-width in percentage points the global interval should not exceed
         (default 1): the goal of ``n_background="auto"`` and the threshold of the
         warning that the background is too small.
+    labels:
+        Optional ``(N,)`` integer labels of ``inputs``: the model's accuracy on them is
+        reported beside the majority-class rate, with a warning when it is no better.
 
     Raises
     ------
@@ -215,6 +219,7 @@ def intershap(
         _checks.optional_float("confidence", confidence),
         _checks.optional_integer("bootstrap", bootstrap, 0),
         _checks.optional_float("ci_target", ci_target),
+        labels,
     )
     return InterShapResult(
         phi=raw["phi"],

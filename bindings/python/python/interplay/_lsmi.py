@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from . import _checks, _interplay
+from ._uncertainty import Interval
 
 __all__ = ["LsmiResult", "lsmi"]
 
@@ -38,9 +39,9 @@ class LsmiResult:
     features unless ``standardise=False``). ``summary`` is the same dictionary as
     the CLI's JSON output (means, intervals, adjustment, options, units).
 
-    Uncertainty: :attr:`atoms_interval` holds the interval of each mean adjusted
-    atom, e.g. ``result.atoms_interval["redundancy"]`` is
-    ``{"lower", "upper", "std_err", "level", "method"}`` (a bootstrap over the
+    Uncertainty: :attr:`atoms_interval` holds the :class:`~interplay.Interval` of each
+    mean adjusted atom, e.g. ``result.atoms_interval["redundancy"]`` (``lower``,
+    ``upper``, ``std_err``, ``level``, ``method``; a bias-corrected bootstrap over the
     evaluated rows, the dataset-level shift recomputed per replicate); every pair's
     ``adjusted_interval``, ``raw_interval`` and ``mi_interval`` are in
     ``summary["pairs"]``. With ``repeats=K`` (K ≥ 2), :attr:`repeats` gives per
@@ -64,9 +65,10 @@ class LsmiResult:
     warnings: List[str] = field(default_factory=list)
 
     @property
-    def atoms_interval(self) -> Dict[str, Dict[str, Any]]:
+    def atoms_interval(self) -> Dict[str, Interval]:
         """Interval of each mean adjusted atom (first pair), by atom name."""
-        return self.summary.get("atoms_interval") or {}
+        found = self.summary.get("atoms_interval") or {}
+        return {name: Interval.from_summary(d) for name, d in found.items()}
 
     @property
     def repeats(self) -> Optional[Dict[str, Any]]:
