@@ -196,3 +196,13 @@ def mlp3():
     from conftest import NumpyMlp
 
     return NumpyMlp([2, 3, 2], hidden=12, classes=3, seed=3)
+
+
+def test_experiment_report_matches_its_schema(tmp_path):
+    doc = cli_json(
+        "experiment", "intershap-hdxor", "--modalities", "2", "--settings", "uniqueness",
+        "--samples", "400", "--epochs", "2", "--seeds", "1", "--explained", "20", "--with-baselines",
+        cwd=str(tmp_path),
+    )
+    validate(doc, "experiment")
+    assert [r["model"] for r in doc["rows"]] == ["early", "xor-function"]

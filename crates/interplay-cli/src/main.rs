@@ -49,6 +49,9 @@ pub enum Command {
     Shape(Box<commands::shape::Args>),
     /// InterSHAP, PID, EMAP and SHAPE of one model side by side.
     Compare(Box<commands::compare::Args>),
+    /// The InterSHAP paper's experiments (HD-XOR with M modalities, fusion types)
+    /// beside the paper's figures.
+    Experiment(commands::experiment::Args),
 }
 
 /// Settings every command receives.
@@ -63,6 +66,7 @@ fn main() {
     let ctx = Context { quiet: cli.quiet };
     let result = match cli.command {
         Command::Generate(args) => commands::generate::run(args, ctx),
+        Command::Experiment(args) => commands::experiment::run(args, ctx),
         Command::Inspect(args) => commands::inspect::run(args, ctx),
         Command::Demo(args) => commands::demo::run(args, ctx),
         Command::Pid(args) => commands::pid::run(*args, ctx),

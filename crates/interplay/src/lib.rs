@@ -8,6 +8,8 @@
 //!   cross-modal interactions (Wenderoth et al., AAAI 2025).
 //! * [`pid`], [`emap`], [`shape`]: the scores InterSHAP is compared against.
 //! * [`synth`]: synthetic data with known answers, to check every estimator.
+//! * [`experiments`]: the InterSHAP paper's experiments (HD-XOR with M modalities,
+//!   fusion types), as `interplay experiment` runs them.
 //!
 //! The library performs no I/O beyond what its callers ask for, never prints, and
 //! returns [`Error`] values instead of panicking on user input. Information
@@ -17,6 +19,7 @@ pub mod data;
 pub mod discrete;
 pub mod emap;
 pub mod error;
+pub mod experiments;
 pub mod intershap;
 pub mod knife;
 pub mod lsmi;

@@ -1,6 +1,6 @@
 //! Built-in fusion networks: architectures, safetensors round trip, training on
 //! HD-XOR-like synergy data, and InterSHAP of the trained model (wide bounds; the
-//! paper-scale figures come from the `intershap_fcnn` example).
+//! paper-scale figures come from `interplay experiment intershap-hdxor`, docs/experiments.md).
 
 mod common;
 

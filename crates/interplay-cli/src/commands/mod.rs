@@ -5,6 +5,7 @@ pub mod convert;
 pub mod data_args;
 pub mod demo;
 pub mod emap;
+pub mod experiment;
 pub mod generate;
 pub mod inspect;
 pub mod intershap;

@@ -7,12 +7,16 @@
 //! the method, the units of its quantities and the seed. Quantities have one name
 //! everywhere ([`Atoms`] for LSMI and PID alike).
 
+mod experiment;
 mod intershap;
 mod lsmi;
 mod pid;
 mod scores;
 pub mod table;
 
+pub use self::experiment::{
+    ExperimentReport, ExperimentRow, ExperimentSettings, PaperReference, RowBaselines,
+};
 pub use self::intershap::{
     AutoBackgroundReport, AutoRound, InterShapOutput, InterShapReport, InterShapSettings,
     PairShareReport, SamplingErrors,
@@ -105,5 +109,6 @@ pub fn schemas() -> Vec<(&'static str, serde_json::Value)> {
         ("shape.schema.json", of::<ShapeReport>()),
         ("compare.schema.json", of::<CompareReport>()),
         ("train.schema.json", of::<TrainReport>()),
+        ("experiment.schema.json", of::<ExperimentReport>()),
     ]
 }

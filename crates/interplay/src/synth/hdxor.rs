@@ -59,7 +59,8 @@ pub enum HdXorSetting {
 
 impl HdXorSetting {
     /// Parse a setting name (case-insensitive): `redundancy`, `synergy`,
-    /// `random` or `uniquenessK` with a **1-based** modality K. The original
+    /// `random` or `uniquenessK` with a **1-based** modality K (`uniqueness`
+    /// alone is modality 1, as in the paper's M-modality table). The original
     /// 0-based name `uniqueness0` is rejected with a hint, because the original's
     /// `uniqueness1` means our `uniqueness2`; use [`HdXorSetting::parse_original`]
     /// for the original's names.
@@ -80,6 +81,8 @@ impl HdXorSetting {
             "redundancy" => return Ok(HdXorSetting::Redundancy),
             "synergy" => return Ok(HdXorSetting::Synergy),
             "random" => return Ok(HdXorSetting::Random),
+            // The paper's M-modality table says "uniqueness" for modality 1.
+            "uniqueness" => return Ok(HdXorSetting::Uniqueness(1)),
             _ => {}
         }
         let index = lower
