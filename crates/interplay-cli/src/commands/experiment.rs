@@ -175,9 +175,9 @@ fn run_table(
     );
     let bars = Bars::new(ctx.quiet);
     let mut print = |r: &ExperimentRow| {
-        let paper = r
-            .paper
-            .map_or_else(String::new, |p| format!(" (paper {:.1} ± {:.1})", p.mean, p.sd));
+        let paper = r.paper.map_or_else(String::new, |p| {
+            format!(" (paper {:.1} ± {:.1})", p.mean, p.sd)
+        });
         say!(
             "{} M={} {}: {:.1} ± {:.1} %{paper}, {:.0} s",
             r.setting,
