@@ -49,6 +49,8 @@ pub enum Command {
     Shape(Box<commands::shape::Args>),
     /// InterSHAP, PID, EMAP and SHAPE of one model side by side.
     Compare(Box<commands::compare::Args>),
+    /// Every analysis that applies, as one self-contained HTML page of figures.
+    Report(Box<commands::report::Args>),
 }
 
 /// Settings every command receives.
@@ -69,6 +71,7 @@ fn main() {
         Command::Emap(args) => commands::emap::run(*args, ctx),
         Command::Shape(args) => commands::shape::run(*args, ctx),
         Command::Compare(args) => commands::compare::run(*args, ctx),
+        Command::Report(args) => commands::report::run(*args, ctx),
         Command::Intershap(args) => commands::intershap::run(args, ctx),
         Command::Train(args) => commands::train::run(args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),

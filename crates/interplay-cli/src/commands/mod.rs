@@ -11,6 +11,8 @@ pub mod intershap;
 pub mod lsmi;
 pub mod model_input;
 pub mod pid;
+pub mod report;
+pub mod report_from;
 pub mod shape;
 pub mod split_choice;
 pub mod train;
