@@ -173,15 +173,16 @@ th { background: #f0f4f8; } td.num { text-align: right; font-variant-numeric: ta
 @media print { nav { display: none; } body { max-width: none; padding: 0; } h2 { break-after: avoid; } }
 ";
 
-/// The page as one HTML document.
-pub fn render(content: &ReportContent) -> Result<String> {
-    let figures = content.figures()?;
-    let mut svgs = Vec::with_capacity(figures.len());
-    for f in &figures {
-        svgs.push((f, f.svg()?));
-    }
-    let figure = |id: &str| -> String {
-        svgs.iter()
+/// The drawn figures of a page, looked up by id while its sections are written.
+struct Drawn<'a> {
+    svgs: Vec<(&'a Figure, String)>,
+}
+
+impl Drawn<'_> {
+    /// `<figure>` with the inline SVG and caption of figure `id` (empty when absent).
+    fn one(&self, id: &str) -> String {
+        self.svgs
+            .iter()
             .find(|(f, _)| f.id == id)
             .map(|(f, svg)| {
                 format!(
@@ -192,153 +193,84 @@ pub fn render(content: &ReportContent) -> Result<String> {
                 )
             })
             .unwrap_or_default()
-    };
-    let figures_with = |prefix: &str| -> String {
-        svgs.iter()
-            .filter(|(f, _)| f.id.starts_with(prefix))
-            .map(|(f, _)| figure(&f.id))
-            .collect()
-    };
-    let mut body = String::new();
-    let mut nav = Vec::new();
-    let mut provenance = Vec::new();
-    let mut warnings: Vec<String> = Vec::new();
-
-    if let Some(r) = &content.lsmi {
-        nav.push(("lsmi", "LSMI"));
-        let _ = write!(
-            body,
-            "<section id=\"lsmi\"><h2>LSMI: redundancy, uniqueness and synergy of the data</h2>\n<p>{} rows ({}), {} classes, in {}.</p>\n",
-            r.n,
-            escape(&r.evaluated),
-            r.n_classes,
-            escape(&r.provenance.units)
-        );
-        body.push_str(&lsmi_table(r));
-        body.push_str(&figure("lsmi-atoms"));
-        match &content.lsmi_samples {
-            Some(samples) => {
-                for pair in &samples.pairs {
-                    let tag = format!("lsmi-{}-{}-", pair.modalities[0], pair.modalities[1]);
-                    let _ = write!(body, "<div class=\"grid\">{}</div>\n", figures_with(&format!("{tag}hist")));
-                    body.push_str(&figure(&format!("{tag}map")));
-                }
-                body.push_str(&top_table(samples));
-            }
-            None => body.push_str(&note("Per-sample histograms, the map of samples and the top samples need LSMI's per-sample values (give the `--per-sample` file of `interplay lsmi` to `--from`).")),
-        }
-        body.push_str("</section>\n");
-        provenance.push((
-            "LSMI",
-            r.provenance.clone(),
-            serde_json::to_value(&r.settings).unwrap_or_default(),
-        ));
-        warnings.extend(r.warnings.iter().map(|w| format!("LSMI: {w}")));
     }
 
+    /// Every figure whose id starts with `prefix`, side by side.
+    fn grid(&self, prefix: &str) -> String {
+        let inner: String = self
+            .svgs
+            .iter()
+            .filter(|(f, _)| f.id.starts_with(prefix))
+            .map(|(f, _)| self.one(&f.id))
+            .collect();
+        format!("<div class=\"grid\">{inner}</div>\n")
+    }
+}
+
+/// What the settings section lists per analysis: name, provenance, settings.
+type Provenances = Vec<(&'static str, Provenance, serde_json::Value)>;
+
+/// The page as one HTML document.
+pub fn render(content: &ReportContent) -> Result<String> {
+    let figures = content.figures()?;
+    let mut svgs = Vec::with_capacity(figures.len());
+    for f in &figures {
+        svgs.push((f, f.svg()?));
+    }
+    let drawn = Drawn { svgs };
+    let mut body = String::new();
+    let mut nav = Vec::new();
+    let mut provenance = Provenances::new();
+    let mut warnings: Vec<String> = Vec::new();
+    if let Some(r) = &content.lsmi {
+        nav.push(("lsmi", "LSMI"));
+        body.push_str(&lsmi_section(r, content.lsmi_samples.as_ref(), &drawn));
+        provenance.push(("LSMI", r.provenance.clone(), to_json(&r.settings)));
+        warnings.extend(r.warnings.iter().map(|w| format!("LSMI: {w}")));
+    }
     if let Some(v) = content.intershap_view() {
         nav.push(("intershap", "InterSHAP"));
-        let o = v.output;
-        let global = o.global_interval.map_or_else(
-            || format!("{:.2} %", o.global_percent),
-            |i| i.format_percent(o.global, 2),
-        );
-        let _ = write!(
-            body,
-            "<section id=\"intershap\"><h2>InterSHAP: how much of the model's behaviour is cross-modal</h2>\n<p>Global InterSHAP <strong>{}</strong> (output {}, {} space); local scores {:.2} % ± {:.2}; base value {:.4}, mean prediction {:.4}.</p>\n",
-            escape(&global),
-            escape(&o.output),
-            escape(&v.space),
-            100.0 * o.local_mean,
-            100.0 * o.local_std,
-            o.base_value,
-            o.prediction
-        );
-        if let Some(r) = &content.intershap {
-            if let (Some(acc), Some(maj)) = (r.accuracy, r.majority_accuracy) {
-                let _ = write!(body, "<p>Model accuracy on the explained rows {acc:.3} (majority class {maj:.3}); {} samples, {} modalities.</p>\n", r.n_samples, r.n_modalities);
-            }
-        }
-        body.push_str(&format!(
-            "<div class=\"grid\">{}{}</div>\n",
-            figure("intershap-heatmap"),
-            figure("intershap-waterfall")
-        ));
-        body.push_str(&figure("intershap-pairs"));
-        if content.intershap_samples.is_some() {
-            body.push_str(&figure("intershap-local"));
-            let _ = write!(
-                body,
-                "<div class=\"grid\">{}</div>\n",
-                figures_with("intershap-sample-")
-            );
-        } else {
-            body.push_str(&note("Waterfalls of single samples and the local scores' histogram need InterSHAP's per-sample values (give the `--per-sample` file of `interplay intershap` to `--from`)."));
-        }
-        body.push_str("</section>\n");
+        body.push_str(&intershap_section(content, &v, &drawn));
         provenance.push(("InterSHAP", v.provenance.clone(), v.settings.clone()));
         warnings.extend(v.warnings.iter().map(|w| format!("InterSHAP: {w}")));
     }
-
     let pids = content.pids();
     let (emap, shape) = (content.emap(), content.shape());
     if !pids.is_empty() || emap.is_some() || shape.is_some() {
         nav.push(("scores", "PID, EMAP, SHAPE"));
         body.push_str("<section id=\"scores\"><h2>PID, EMAP and SHAPE</h2>\n");
-        body.push_str(&figure("scores"));
-        body.push_str(&format!(
-            "<div class=\"grid\">{}{}{}</div>\n",
-            figure("pid-atoms"),
-            figure("emap"),
-            figure("shape")
-        ));
-        body.push_str("</section>\n");
+        body.push_str(&drawn.one("scores"));
+        let parts = ["pid-atoms", "emap", "shape"]
+            .map(|id| drawn.one(id))
+            .concat();
+        let _ = writeln!(body, "<div class=\"grid\">{parts}</div>\n</section>");
         for (name, r) in &pids {
-            provenance.push((
-                "PID",
-                r.provenance.clone(),
-                serde_json::to_value(&r.source).unwrap_or_default(),
-            ));
+            provenance.push(("PID", r.provenance.clone(), to_json(&r.source)));
             warnings.extend(r.warnings.iter().map(|w| format!("PID of the {name}: {w}")));
         }
         if let Some(e) = emap {
-            provenance.push(("EMAP", e.provenance.clone(), serde_json::json!({"n_samples": e.n_samples, "subsample": e.subsample, "projected_scores": e.projected_scores})));
+            let settings = serde_json::json!({
+                "n_samples": e.n_samples,
+                "subsample": e.subsample,
+                "projected_scores": e.projected_scores,
+            });
+            provenance.push(("EMAP", e.provenance.clone(), settings));
             warnings.extend(e.warnings.iter().map(|w| format!("EMAP: {w}")));
         }
         if let Some(s) = shape {
-            provenance.push(("SHAPE", s.provenance.clone(), serde_json::json!({"metric": s.performance.metric, "background_rows": s.output.background_rows})));
+            let settings = serde_json::json!({
+                "metric": s.performance.metric,
+                "background_rows": s.output.background_rows,
+            });
+            provenance.push(("SHAPE", s.provenance.clone(), settings));
             warnings.extend(s.warnings.iter().map(|w| format!("SHAPE: {w}")));
         }
     }
     if let Some(c) = &content.compare {
         warnings.extend(c.warnings.iter().map(|w| format!("compare: {w}")));
     }
-
     nav.push(("settings", "Settings"));
-    body.push_str("<section id=\"settings\"><h2>Settings, versions and warnings</h2>\n");
-    if warnings.is_empty() {
-        body.push_str("<p>No warnings.</p>\n");
-    }
-    for w in &warnings {
-        let _ = writeln!(body, "<div class=\"warning\">warning: {}</div>", escape(w));
-    }
-    for n in &content.notes {
-        body.push_str(&note(n));
-    }
-    for (name, p, settings) in &provenance {
-        let _ = write!(
-            body,
-            "<h3>{}</h3>\n<table><tr><th>interplay</th><td>{}</td></tr><tr><th>schema</th><td>{}</td></tr><tr><th>units</th><td>{}</td></tr><tr><th>seed</th><td>{}</td></tr>{}</table>\n",
-            escape(name),
-            escape(&p.interplay_version),
-            p.schema_version,
-            escape(&p.units),
-            p.seed,
-            settings_rows(settings)
-        );
-    }
-    body.push_str("</section>\n");
-
+    body.push_str(&settings_section(&warnings, &content.notes, &provenance));
     let sources: String = content
         .sources
         .iter()
@@ -348,11 +280,127 @@ pub fn render(content: &ReportContent) -> Result<String> {
         .iter()
         .map(|(id, name)| format!("<a href=\"#{id}\">{name}</a>"))
         .collect();
+    let version = env!("CARGO_PKG_VERSION");
+    let title = escape(&content.title);
     Ok(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"interplay {version}\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header><h1>{title}</h1>\n<p class=\"muted\">Written by interplay {version}. From:</p><ul>{sources}</ul>\n<nav>{nav}</nav></header>\n{body}</body>\n</html>\n",
-        version = env!("CARGO_PKG_VERSION"),
-        title = escape(&content.title),
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"interplay {version}\">\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header><h1>{title}</h1>\n<p class=\"muted\">Written by interplay {version}. From:</p>\
+         <ul>{sources}</ul>\n<nav>{nav}</nav></header>\n{body}</body>\n</html>\n"
     ))
+}
+
+fn to_json(v: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+fn lsmi_section(r: &LsmiReport, samples: Option<&LsmiSamples>, drawn: &Drawn<'_>) -> String {
+    let mut out = format!(
+        "<section id=\"lsmi\"><h2>LSMI: redundancy, uniqueness and synergy of the data</h2>\n\
+         <p>{} rows ({}), {} classes, in {}.</p>\n",
+        r.n,
+        escape(&r.evaluated),
+        r.n_classes,
+        escape(&r.provenance.units)
+    );
+    out.push_str(&lsmi_table(r));
+    out.push_str(&drawn.one("lsmi-atoms"));
+    match samples {
+        Some(samples) => {
+            for pair in &samples.pairs {
+                let tag = format!("lsmi-{}-{}-", pair.modalities[0], pair.modalities[1]);
+                out.push_str(&drawn.grid(&format!("{tag}hist")));
+                out.push_str(&drawn.one(&format!("{tag}map")));
+            }
+            out.push_str(&top_table(samples));
+        }
+        None => out.push_str(&note(
+            "Per-sample histograms, the map of samples and the top samples need LSMI's \
+             per-sample values (give the `--per-sample` file of `interplay lsmi` to `--from`).",
+        )),
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+fn intershap_section(content: &ReportContent, v: &InterShapView<'_>, drawn: &Drawn<'_>) -> String {
+    let o = v.output;
+    let global = o.global_interval.map_or_else(
+        || format!("{:.2} %", o.global_percent),
+        |i| i.format_percent(o.global, 2),
+    );
+    let mut out = format!(
+        "<section id=\"intershap\"><h2>InterSHAP: how much of the model's behaviour is cross-modal</h2>\n\
+         <p>Global InterSHAP <strong>{}</strong> (output {}, {} space); local scores {:.2} % ± {:.2}; \
+         base value {:.4}, mean prediction {:.4}.</p>\n",
+        escape(&global),
+        escape(&o.output),
+        escape(&v.space),
+        100.0 * o.local_mean,
+        100.0 * o.local_std,
+        o.base_value,
+        o.prediction
+    );
+    if let Some(r) = &content.intershap {
+        if let (Some(acc), Some(maj)) = (r.accuracy, r.majority_accuracy) {
+            let _ = writeln!(
+                out,
+                "<p>Model accuracy on the explained rows {acc:.3} (majority class {maj:.3}); \
+                 {} samples, {} modalities.</p>",
+                r.n_samples, r.n_modalities
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "<div class=\"grid\">{}{}</div>",
+        drawn.one("intershap-heatmap"),
+        drawn.one("intershap-waterfall")
+    );
+    out.push_str(&drawn.one("intershap-pairs"));
+    if content.intershap_samples.is_some() {
+        out.push_str(&drawn.one("intershap-local"));
+        out.push_str(&drawn.grid("intershap-sample-"));
+    } else {
+        out.push_str(&note(
+            "Waterfalls of single samples and the local scores' histogram need InterSHAP's \
+             per-sample values (give the `--per-sample` file of `interplay intershap` to `--from`).",
+        ));
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+fn settings_section(warnings: &[String], notes: &[String], provenance: &Provenances) -> String {
+    let mut out =
+        String::from("<section id=\"settings\"><h2>Settings, versions and warnings</h2>\n");
+    if warnings.is_empty() {
+        out.push_str("<p>No warnings.</p>\n");
+    }
+    for w in warnings {
+        let _ = writeln!(out, "<div class=\"warning\">warning: {}</div>", escape(w));
+    }
+    for n in notes {
+        out.push_str(&note(n));
+    }
+    for (name, p, settings) in provenance {
+        let _ = writeln!(
+            out,
+            "<h3>{}</h3>\n<table><tr><th>interplay</th><td>{}</td></tr>\
+             <tr><th>schema</th><td>{}</td></tr><tr><th>units</th><td>{}</td></tr>\
+             <tr><th>seed</th><td>{}</td></tr>{}</table>",
+            escape(name),
+            escape(&p.interplay_version),
+            p.schema_version,
+            escape(&p.units),
+            p.seed,
+            settings_rows(settings)
+        );
+    }
+    out.push_str("</section>\n");
+    out
 }
 
 fn note(text: &str) -> String {

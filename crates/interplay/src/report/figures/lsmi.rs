@@ -8,8 +8,11 @@ use crate::report::LsmiReport;
 /// Bins of the per-sample histograms.
 const BINS: usize = 30;
 
-/// Atom names as the per-sample tables spell them, with their accessors.
-const ATOMS: [(&str, &str, fn(&Atoms) -> f64); 4] = [
+/// Reads one atom of a sample.
+type Getter = fn(&Atoms) -> f64;
+
+/// Atom names as the per-sample tables spell them, long names, and accessors.
+const ATOMS: [(&str, &str, Getter); 4] = [
     ("r", "redundancy", |a| a.redundancy),
     ("u1", "uniqueness 1", |a| a.uniqueness_1),
     ("u2", "uniqueness 2", |a| a.uniqueness_2),
