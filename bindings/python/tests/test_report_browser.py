@@ -135,10 +135,11 @@ def test_report_renders_in_headless_chromium(tmp_path):
     browser = chromium()
     exe = cli_binary()
     run = lambda *a: subprocess.run([exe, "--quiet", *a], cwd=tmp_path, check=True, capture_output=True)
-    # The InterSHAP demo's data (HD-XOR, synergy) and an early-fusion network trained on it.
-    run("generate", "hd-xor", "--setting", "synergy", "--samples", "1500", "-o", "demo.npz")
-    run("train", "--data", "demo.npz", "-o", "model.safetensors", "--epochs", "20", "--lr", "0.001", "--batch-size", "100")
-    run("report", "--data", "demo.npz", "--model", "model.safetensors", "--epochs", "10", "-o", "report.html")
+    # The LSMI demo's data (`interplay demo`: the Gaussian family, 1600 train / 400 val
+    # rows) and a late-fusion network trained on it, so every section of the page is drawn.
+    run("generate", "gaussian", "-o", "demo.npz")
+    run("train", "--data", "demo.npz", "-o", "model.safetensors", "--fusion", "late", "--epochs", "60", "--lr", "0.01", "--batch-size", "100")
+    run("report", "--data", "demo.npz", "--model", "model.safetensors", "--epochs", "20", "-o", "report.html")
     page = str(tmp_path / "report.html")
     os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
     start = time.monotonic()
@@ -159,3 +160,12 @@ def test_report_renders_in_headless_chromium(tmp_path):
     assert len(colours) >= 20, f"only {len(colours)} colours: a blank page?"
     assert ink / sampled > 0.05, f"only {100 * ink / sampled:.1f} % of the page is not white"
     print(f"rendered in {seconds:.1f} s; screenshot {SCREENSHOT}")
+    # The README's picture (docs/report.png) is this page at half scale:
+    # INTERPLAY_README_SCREENSHOT=docs/report.png pytest -k chromium writes it.
+    readme = os.environ.get("INTERPLAY_README_SCREENSHOT")
+    if readme:
+        subprocess.run(
+            [browser, *FLAGS, "--force-device-scale-factor=0.5", f"--screenshot={os.path.abspath(readme)}",
+             "--window-size=1150,3900", f"file://{page}"],
+            check=True, capture_output=True, timeout=120,
+        )
