@@ -169,3 +169,24 @@ def test_report_renders_in_headless_chromium(tmp_path):
              "--window-size=1150,3900", f"file://{page}"],
             check=True, capture_output=True, timeout=120,
         )
+
+
+def test_png_figures_are_drawn_from_the_svgs(tmp_path):
+    """`report --figures DIR --png`: a PNG beside every SVG, at the SVG's size, not blank."""
+    if not shutil.which("rsvg-convert"):
+        if os.environ.get("INTERPLAY_SKIP_BROWSER") == "1":
+            pytest.skip("INTERPLAY_SKIP_BROWSER=1")
+        pytest.fail("rsvg-convert is not installed: `make test` installs it (apt-get install librsvg2-bin)")
+    exe = cli_binary()
+    run = lambda *a: subprocess.run([exe, "--quiet", *a], cwd=tmp_path, check=True, capture_output=True)
+    run("generate", "hd-xor", "--setting", "synergy", "--samples", "300", "-o", "d.npz")
+    run("train", "--data", "d.npz", "-o", "m.safetensors", "--epochs", "2")
+    run("intershap", "--data", "d.npz", "--model", "m.safetensors", "--split", "test", "--json", "i.json", "--per-sample", "i.npz")
+    run("report", "--from", "i.json,i.npz", "-o", "r.html", "--figures", "figs", "--png")
+    files = sorted(os.listdir(tmp_path / "figs"))
+    svgs = [f for f in files if f.endswith(".svg")]
+    assert svgs and sorted(f[:-4] + ".png" for f in svgs) == [f for f in files if f.endswith(".png")]
+    width, height, bpp, rows = png_pixels(str(tmp_path / "figs" / "intershap-waterfall.png"))
+    assert (width, height) == (720, 420)
+    colours = {row[x : x + 3] for row in rows[::4] for x in range(0, width * bpp, 4 * bpp)}
+    assert len(colours) >= 5, "a drawn figure has several colours"

@@ -356,6 +356,24 @@ fn a_failing_report_writes_nothing() {
         let res = interplay(d, &args);
         assert_eq!(res.status.code(), Some(2), "{args:?}");
     }
+    // --png without rsvg-convert is refused before any work.
+    let res = Command::new(env!("CARGO_BIN_EXE_interplay"))
+        .args([
+            "report",
+            "--from",
+            "lsmi.json",
+            "-o",
+            page.to_str().unwrap(),
+        ])
+        .args(["--figures", figs.to_str().unwrap(), "--png"])
+        .current_dir(d)
+        .env("PATH", out.path())
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("--png needs rsvg-convert"));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), "old page");
+    assert!(!figs.exists());
     std::fs::create_dir(&figs).unwrap();
     std::fs::write(figs.join("keep.svg"), "x").unwrap();
     let res = interplay(

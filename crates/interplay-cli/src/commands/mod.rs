@@ -11,6 +11,7 @@ pub mod intershap;
 pub mod lsmi;
 pub mod model_input;
 pub mod pid;
+pub mod rasterize;
 pub mod report;
 pub mod report_from;
 pub mod shape;

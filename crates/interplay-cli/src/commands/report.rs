@@ -27,6 +27,7 @@ use interplay::Units;
 
 use super::data_args::ReadArgs;
 use super::model_input::load_model;
+use super::rasterize;
 use super::report_from::read_from;
 use super::split_choice::pick_split;
 use super::uncertainty_args::UncertaintyArgs;
@@ -63,9 +64,14 @@ pub struct Args {
     /// The HTML page to write.
     #[arg(long, short = 'o', value_name = "OUT.html")]
     pub output: PathBuf,
-    /// Also write every figure as a standalone SVG file into this new (or empty) folder.
+    /// Also write every figure as a standalone SVG file (and PNG with --png) into
+    /// this new (or empty) folder.
     #[arg(long, value_name = "DIR")]
     pub figures: Option<PathBuf>,
+    /// With --figures, also write each figure as PNG (drawn from the SVG by
+    /// librsvg's `rsvg-convert`, which must be installed).
+    #[arg(long, requires = "figures")]
+    pub png: bool,
     /// Sample indices whose InterSHAP waterfalls to draw (default: the samples
     /// of highest and lowest local interaction).
     #[arg(long, value_name = "I,J", value_delimiter = ',')]
@@ -96,6 +102,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     if let Some(dir) = &args.figures {
         check_figures_dir(dir, &args.output)?;
     }
+    if args.png {
+        rasterize::check_available()?;
+    }
     let mut content = if args.from.is_empty() {
         analyse(&args, ctx)?
     } else {
@@ -109,14 +118,18 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         .staging()
         .write_bytes(&args.output, page.as_bytes())?;
     if let Some(dir) = &args.figures {
-        let svgs = figures
-            .iter()
-            .map(|f| Ok((format!("{}.svg", f.id), f.svg()?)))
-            .collect::<interplay::Result<Vec<_>>>()?;
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for f in &figures {
+            let svg = f.svg()?;
+            if args.png {
+                files.push((format!("{}.png", f.id), rasterize::png(&svg)?));
+            }
+            files.push((format!("{}.svg", f.id), svg.into_bytes()));
+        }
         outputs.staging().write_dir(dir, |tmp| {
-            for (name, svg) in &svgs {
-                let path = tmp.join(name);
-                std::fs::write(&path, svg).map_err(|e| interplay::Error::io(dir.join(name), e))?;
+            for (name, bytes) in &files {
+                std::fs::write(tmp.join(name), bytes)
+                    .map_err(|e| interplay::Error::io(dir.join(name), e))?;
             }
             Ok(())
         })?;
@@ -128,8 +141,9 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
         figures.len(),
         page.len().div_ceil(1024),
         args.figures.as_ref().map_or(String::new(), |d| format!(
-            " and {} SVG files in {}",
+            " and {} {} files in {}",
             figures.len(),
+            if args.png { "SVG and PNG" } else { "SVG" },
             d.display()
         ))
     );

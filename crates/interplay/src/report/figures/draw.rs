@@ -150,10 +150,11 @@ fn bars(root: &Area<'_>, title: &str, b: &BarChart) -> Drawn {
         BLACK.stroke_width(1),
     )))?;
     let width = if b.stacked { 0.5 } else { 0.8 / s as f64 };
+    // Whiskers go on top of every bar (a stacked segment would hide the one below).
+    let mut whiskers = Vec::new();
     for (k, name) in b.series.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
         let mut rects = Vec::new();
-        let mut whiskers = Vec::new();
         for g in 0..b.groups.len() {
             let v = b.values[g][k];
             if !v.is_finite() {
@@ -192,8 +193,8 @@ fn bars(root: &Area<'_>, title: &str, b: &BarChart) -> Drawn {
             .draw_series(rects)?
             .label(name.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], colour.filled()));
-        chart.draw_series(whiskers)?;
     }
+    chart.draw_series(whiskers)?;
     if !b.stacked && b.groups.len() * s <= 12 {
         let labels = (0..b.groups.len()).flat_map(|g| {
             (0..b.series.len()).filter_map(move |k| {
