@@ -138,3 +138,26 @@ def test_cli_figures_are_svg_files_with_their_data(tmp_path):
             total = data["start"] + sum(s["delta"] for s in data["steps"])
             assert total == pytest.approx(report["prediction"], abs=1e-12)
             assert data["end"] == pytest.approx(report["prediction"])
+
+
+def test_names_and_titles_are_escaped(tmp_path, mlp):
+    """Modality names and titles are the caller's text: the page and its SVGs stay well-formed."""
+    rng = np.random.default_rng(0)
+    x = [rng.normal(size=(30, d)).astype(np.float32) for d in (3, 4)]
+    r = interplay.intershap(mlp, x, n_background=10, returns="logits", bootstrap=0, modality_names=["a<b & 'c'", 'd"e>'])
+    html = open(interplay.report(tmp_path / "r.html", intershap=r, title="t<i>t"), encoding="utf-8").read()
+    assert "<i>" not in html and "t&lt;i&gt;t" in html
+    svgs = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+    assert svgs
+    for svg in svgs:
+        ET.fromstring(svg)
+    assert any("a<b & 'c'" in d.get("labels", []) for d in map(_figure_data, svgs))
+
+
+def test_readme_shows_a_small_screenshot_of_the_report():
+    from conftest import REPO
+
+    readme = open(os.path.join(REPO, "README.md"), encoding="utf-8").read()
+    assert "](docs/report.png)" in readme
+    png = open(os.path.join(REPO, "docs", "report.png"), "rb").read()
+    assert png.startswith(b"\x89PNG") and len(png) <= 200_000

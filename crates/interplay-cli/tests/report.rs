@@ -261,9 +261,8 @@ fn report_runs_the_analyses_of_data_and_model() {
     let out = tempfile::tempdir().unwrap();
     let page = out.path().join("r.html");
     let figs = out.path().join("figs");
-    let res = run_ok(
-        d,
-        &[
+    let res = Command::new(env!("CARGO_BIN_EXE_interplay"))
+        .args(&[
             "report",
             "--data",
             "data.npz",
@@ -279,8 +278,26 @@ fn report_runs_the_analyses_of_data_and_model() {
             page.to_str().unwrap(),
             "--figures",
             figs.to_str().unwrap(),
-        ],
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
     );
+    // Progress on stderr: each analysis is announced before it runs.
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    for stage in [
+        "report: LSMI",
+        "report: InterSHAP",
+        "report: SHAPE",
+        "report: EMAP",
+        "report: PID",
+    ] {
+        assert!(stderr.contains(stage), "{stage} not announced: {stderr}");
+    }
     assert!(String::from_utf8_lossy(&res.stdout).contains("wrote"));
     for id in [
         "lsmi-atoms",
