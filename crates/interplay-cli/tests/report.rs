@@ -96,6 +96,22 @@ fn fixtures() -> &'static Path {
                 "intershap.npz",
             ],
         );
+        run_ok(
+            d,
+            &[
+                "compare",
+                "--data",
+                "data.npz",
+                "--model",
+                "model.safetensors",
+                "--shuffles",
+                "20",
+                "--bootstrap",
+                "50",
+                "--json",
+                "compare.json",
+            ],
+        );
         dir
     })
 }
@@ -429,6 +445,19 @@ fn per_sample_figures_without_their_file_are_noted_not_drawn() {
     assert!(!html.contains("fig-lsmi-1-2-map") && !html.contains("fig-intershap-sample-"));
     assert!(html.contains("need LSMI&#39;s per-sample values"));
     assert!(html.contains("need InterSHAP&#39;s per-sample values"));
+    // Files of other kinds are refused with what --from takes.
+    let res = interplay(
+        d,
+        &[
+            "report",
+            "--from",
+            "lsmi.json,model.safetensors",
+            "-o",
+            page.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(res.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&res.stderr).contains("give .json reports and .csv or .npz"));
     // A per-sample table without its report is refused.
     let res = interplay(
         d,
@@ -459,4 +488,67 @@ fn open_without_a_display_says_it_cannot() {
     assert!(res.status.success());
     assert!(page.is_file());
     assert!(String::from_utf8_lossy(&res.stderr).contains("cannot open"));
+}
+
+#[test]
+fn a_comparison_is_drawn_side_by_side() {
+    let d = fixtures();
+    let out = tempfile::tempdir().unwrap();
+    let figs = out.path().join("figs");
+    let page = out.path().join("r.html");
+    run_ok(
+        d,
+        &[
+            "report",
+            "--from",
+            "compare.json",
+            "-o",
+            page.to_str().unwrap(),
+            "--figures",
+            figs.to_str().unwrap(),
+        ],
+    );
+    let c = json(&d.join("compare.json"));
+    let scores = figure_data(&figs.join("scores.svg"));
+    let groups: Vec<&str> = scores["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.as_str().unwrap())
+        .collect();
+    let value =
+        |name: &str| f(&scores["values"][groups.iter().position(|g| *g == name).unwrap()][0]);
+    close(
+        value("InterSHAP"),
+        f(&c["intershap"]["global"]),
+        "InterSHAP global",
+    );
+    close(value("EMAP gap"), f(&c["emap"]["macro_f1_gap"]), "EMAP gap");
+    close(
+        value("SHAPE perf."),
+        f(&c["shape"]["performance"]["cross_modal"]),
+        "SHAPE",
+    );
+    close(
+        value("SHAPE output"),
+        f(&c["shape"]["output"]["cross_modal_ratio"]),
+        "SHAPE output",
+    );
+    let pid = figure_data(&figs.join("pid-atoms.svg"));
+    assert_eq!(pid["series"], serde_json::json!(["model", "labels"]));
+    close(
+        f(&pid["values"][3][0]),
+        f(&c["pid_model"]["atoms"]["synergy"]),
+        "S of the model",
+    );
+    close(
+        f(&pid["values"][3][1]),
+        f(&c["pid_labels"]["atoms"]["synergy"]),
+        "S of the labels",
+    );
+    // The comparison's InterSHAP part is drawn too.
+    let w = figure_data(&figs.join("intershap-waterfall.svg"));
+    let (start, end) = waterfall_sums(&w);
+    close(start, f(&c["intershap"]["base_value"]), "base value");
+    close(end, f(&c["intershap"]["prediction"]), "prediction");
 }

@@ -25,10 +25,16 @@ pub fn read_from(files: &[PathBuf]) -> anyhow::Result<ReportContent> {
     for path in files {
         c.sources.push(path.display().to_string());
         let ext = interplay::output::extension(path);
-        if ext.as_deref() == Some("json") {
-            add_json(&mut c, path)?;
-        } else {
-            add_table(&mut c, path)?;
+        match ext.as_deref() {
+            Some("json") => add_json(&mut c, path)?,
+            Some("csv" | "npz") => add_table(&mut c, path)?,
+            _ => {
+                return Err(UsageError(format!(
+                    "--from {}: give .json reports and .csv or .npz per-sample tables",
+                    path.display()
+                ))
+                .into())
+            }
         }
     }
     if c.lsmi_samples.is_some() && c.lsmi.is_none() {
