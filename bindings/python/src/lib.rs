@@ -27,6 +27,8 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
     #[cfg(feature = "figures")]
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
+    #[cfg(feature = "figures")]
+    m.add_function(wrap_pyfunction!(report::figure_data, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_gaussian, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_hdxor, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_pid_discrete, m)?)?;

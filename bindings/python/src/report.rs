@@ -16,21 +16,66 @@ fn parse<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> PyResult<T> 
         .map_err(|e| PyValueError::new_err(format!("{what}.summary is not a {what} report: {e}")))
 }
 
+/// InterSHAP's per-sample values as Python hands them over: the flattened
+/// N × M × M matrices Φ, M, and the per-sample base values, predictions and local scores.
+type InterShapValues = (Vec<f64>, usize, Vec<f64>, Vec<f64>, Vec<f64>);
+
 /// The page as HTML text. `lsmi_atoms` are the per-sample r, u1, u2, s of the
-/// first pair; `intershap_values` the flattened N × M × M matrices Φ, M, and the
-/// per-sample base values, predictions and local scores.
+/// first pair; `intershap_values` as in [`InterShapValues`].
 #[pyfunction]
 #[pyo3(signature = (title, lsmi_summary, lsmi_atoms, intershap_summary, intershap_values, samples))]
-#[allow(clippy::type_complexity)]
 pub fn render_report(
     py: Python<'_>,
     title: String,
     lsmi_summary: Option<String>,
     lsmi_atoms: Option<[Vec<f64>; 4]>,
     intershap_summary: Option<String>,
-    intershap_values: Option<(Vec<f64>, usize, Vec<f64>, Vec<f64>, Vec<f64>)>,
+    intershap_values: Option<InterShapValues>,
     samples: Vec<usize>,
 ) -> PyResult<String> {
+    let content = content(
+        title,
+        lsmi_summary,
+        lsmi_atoms,
+        intershap_summary,
+        intershap_values,
+        samples,
+    )?;
+    py.allow_threads(|| render(&content)).map_err(to_py_err)
+}
+
+/// The page's figures (their data, as the SVGs' `<metadata>` holds it) as a JSON
+/// list: what `result.plot(kind=...)` draws with matplotlib.
+#[pyfunction]
+#[pyo3(signature = (lsmi_summary, lsmi_atoms, intershap_summary, intershap_values, samples))]
+pub fn figure_data(
+    lsmi_summary: Option<String>,
+    lsmi_atoms: Option<[Vec<f64>; 4]>,
+    intershap_summary: Option<String>,
+    intershap_values: Option<InterShapValues>,
+    samples: Vec<usize>,
+) -> PyResult<String> {
+    let content = content(
+        String::new(),
+        lsmi_summary,
+        lsmi_atoms,
+        intershap_summary,
+        intershap_values,
+        samples,
+    )?;
+    let figures = content.figures().map_err(to_py_err)?;
+    serde_json::to_string(&figures).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// The page content of the given results.
+fn content(
+    title: String,
+    lsmi_summary: Option<String>,
+    lsmi_atoms: Option<[Vec<f64>; 4]>,
+    intershap_summary: Option<String>,
+    intershap_values: Option<InterShapValues>,
+    samples: Vec<usize>,
+) -> PyResult<ReportContent> {
     let mut content = ReportContent {
         title,
         sources: vec!["Python: interplay.report".into()],
@@ -82,5 +127,5 @@ pub fn render_report(
             });
         }
     }
-    py.allow_threads(|| render(&content)).map_err(to_py_err)
+    Ok(content)
 }

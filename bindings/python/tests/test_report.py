@@ -72,7 +72,7 @@ def test_intershap_waterfalls_sum_to_prediction_minus_base(intershap_result):
     np.testing.assert_allclose(heat.axes[0].images[0].get_array(), out["mean_matrix"])
     assert len(r.plot("pairs").axes[0].patches) == 3  # pairs of 3 modalities
     assert sum(p.get_height() for p in r.plot("local").axes[0].patches) == len(r.local)
-    with pytest.raises(ValueError, match="sample must be in"):
+    with pytest.raises(ValueError, match="was not explained"):
         r.plot("waterfall", sample=10_000)
 
 

@@ -84,6 +84,15 @@ def render_report(
 ) -> str:
     """The library's self-contained HTML report page of the given results."""
 
+def figure_data(
+    lsmi_summary: Optional[str],
+    lsmi_atoms: Optional[List[List[float]]],
+    intershap_summary: Optional[str],
+    intershap_values: Optional[Tuple[List[float], int, List[float], List[float], List[float]]],
+    samples: List[int],
+) -> str:
+    """The report's figures (id, title, caption, data) as a JSON list."""
+
 def generate_gaussian(
     n_train: Optional[int],
     n_val: Optional[int],

@@ -17,11 +17,37 @@ from . import _interplay
 from ._intershap import InterShapResult
 from ._lsmi import LsmiResult
 
-__all__ = ["report"]
+__all__ = ["report", "payload"]
 
 
 def _as_list(a) -> list:
     return np.asarray(a, dtype=np.float64).ravel().tolist()
+
+
+def payload(lsmi: Optional[LsmiResult], intershap: Optional[InterShapResult]) -> tuple:
+    """The results as the library's renderer takes them: each summary as JSON text and
+    the per-sample values as flat lists."""
+    import json  # noqa: PLC0415
+
+    lsmi_atoms = None
+    if lsmi is not None:
+        lsmi_atoms = [_as_list(getattr(lsmi, k)) for k in ("redundancy", "uniqueness_1", "uniqueness_2", "synergy")]
+    values = None
+    if intershap is not None:
+        phi = np.asarray(intershap.phi, dtype=np.float64)
+        values = (
+            phi.ravel().tolist(),
+            int(phi.shape[1]),
+            _as_list(intershap.base_values),
+            _as_list(intershap.predictions),
+            _as_list(intershap.local),
+        )
+    return (
+        None if lsmi is None else json.dumps(lsmi.summary),
+        lsmi_atoms,
+        None if intershap is None else json.dumps(intershap.summary),
+        values,
+    )
 
 
 def report(
@@ -50,29 +76,7 @@ def report(
     path = os.fspath(path)
     if not path.lower().endswith(".html"):
         raise ValueError(f"path must end in .html, got {path!r}")
-    import json  # noqa: PLC0415
-
-    lsmi_atoms = None
-    if lsmi is not None:
-        lsmi_atoms = [_as_list(getattr(lsmi, k)) for k in ("redundancy", "uniqueness_1", "uniqueness_2", "synergy")]
-    values = None
-    if intershap is not None:
-        phi = np.asarray(intershap.phi, dtype=np.float64)
-        values = (
-            phi.ravel().tolist(),
-            int(phi.shape[1]),
-            _as_list(intershap.base_values),
-            _as_list(intershap.predictions),
-            _as_list(intershap.local),
-        )
-    html = _interplay.render_report(
-        str(title),
-        None if lsmi is None else json.dumps(lsmi.summary),
-        lsmi_atoms,
-        None if intershap is None else json.dumps(intershap.summary),
-        values,
-        [int(s) for s in (samples or [])],
-    )
+    html = _interplay.render_report(str(title), *payload(lsmi, intershap), [int(s) for s in (samples or [])])
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".interplay-", suffix=".html", dir=folder)
     try:
