@@ -278,7 +278,7 @@ fn report_runs_the_analyses_of_data_and_model() {
     let page = out.path().join("r.html");
     let figs = out.path().join("figs");
     let res = Command::new(env!("CARGO_BIN_EXE_interplay"))
-        .args(&[
+        .args([
             "report",
             "--data",
             "data.npz",
