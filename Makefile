@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 VENV_PY := $(VENV)/bin/python
 
-.PHONY: test test-rust test-lean test-python python-dev python-venv bench lint doc demo fuzz fuzz-build
+.PHONY: test test-rust test-lean test-python python-dev python-venv browser bench lint doc demo fuzz fuzz-build
 
 test: test-rust test-python
 
@@ -22,11 +22,25 @@ test-rust:
 test-lean:
 	$(CARGO) test --release -p interplay --no-default-features --lib
 
-test-python:
+test-python: browser
 	@if [ -f bindings/python/pyproject.toml ]; then \
 	  $(MAKE) --no-print-directory python-dev && \
 	  $(VENV_PY) -m pytest -q bindings/python/tests; \
 	else echo "no Python package yet"; fi
+
+# Headless Chromium, the DejaVu fonts and librsvg's rsvg-convert (`report --png`) for
+# the report's browser test (bindings/python/tests/test_report_browser.py), from Debian
+# when missing; the test fails without them unless INTERPLAY_SKIP_BROWSER=1. Quiet and
+# idempotent.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } \
+	  && command -v rsvg-convert >/dev/null 2>&1 \
+	  || [ "$$INTERPLAY_SKIP_BROWSER" = 1 ] \
+	  || { echo "installing chromium and librsvg2-bin from Debian for the report test"; \
+	       ( $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	           --no-install-recommends chromium fonts-dejavu-core librsvg2-bin ) >/dev/null 2>&1 \
+	       || echo "could not install chromium/librsvg2-bin: the browser test will fail (INTERPLAY_SKIP_BROWSER=1 skips it)"; }
 
 # Build the extension into .venv (release mode, same as the CLI).
 python-dev: python-venv

@@ -12,6 +12,8 @@ mod interrupt;
 mod intershap;
 mod lsmi;
 mod pid;
+#[cfg(feature = "figures")]
+mod report;
 mod synth;
 
 use pyo3::prelude::*;
@@ -23,6 +25,10 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
+    #[cfg(feature = "figures")]
+    m.add_function(wrap_pyfunction!(report::render_report, m)?)?;
+    #[cfg(feature = "figures")]
+    m.add_function(wrap_pyfunction!(report::figure_data, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_gaussian, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_hdxor, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_pid_discrete, m)?)?;

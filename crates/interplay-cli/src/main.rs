@@ -52,6 +52,8 @@ pub enum Command {
     /// The InterSHAP paper's experiments (HD-XOR with M modalities, fusion types)
     /// beside the paper's figures.
     Experiment(commands::experiment::Args),
+    /// Every analysis that applies, as one self-contained HTML page of figures.
+    Report(Box<commands::report::Args>),
 }
 
 /// Settings every command receives.
@@ -73,6 +75,7 @@ fn main() {
         Command::Emap(args) => commands::emap::run(*args, ctx),
         Command::Shape(args) => commands::shape::run(*args, ctx),
         Command::Compare(args) => commands::compare::run(*args, ctx),
+        Command::Report(args) => commands::report::run(*args, ctx),
         Command::Intershap(args) => commands::intershap::run(args, ctx),
         Command::Train(args) => commands::train::run(args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),

@@ -9,6 +9,8 @@ A thin Python layer over the Rust library (no estimator logic lives in Python):
 * :func:`intershap` gives the Shapley interaction share of a model (InterSHAP) for a
   Python callable, an ONNX file or a built-in model file.
 * :func:`pid` gives the BROJA partial information decomposition.
+* :func:`report` writes the HTML report page of LSMI and InterSHAP results;
+  ``result.plot(kind=...)`` draws their figures with matplotlib.
 
 Errors in the caller's input raise ``ValueError`` (or ``TypeError`` for a wrong kind of
 argument) with the same one-line message as the ``interplay`` command line.
@@ -19,6 +21,7 @@ from ._data import Dataset, Split, load
 from ._intershap import InterShapResult, intershap
 from ._lsmi import LsmiResult, lsmi
 from ._pid import PidResult, pid
+from ._report import report
 from ._synth import gaussian, hdxor, pid_discrete
 from ._uncertainty import Interval
 
@@ -34,6 +37,7 @@ __all__ = [
     "lsmi",
     "PidResult",
     "pid",
+    "report",
     "gaussian",
     "hdxor",
     "pid_discrete",

@@ -2,7 +2,7 @@
 (``interplay.load``, ``interplay.lsmi``, ``interplay.intershap`` ...) rather than these.
 An option passed as ``None`` takes the library's default."""
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -73,6 +73,25 @@ def pid(
     seed: Optional[int],
 ) -> Dict[str, Any]:
     """BROJA atoms, the mutual informations, solver status, duality gap, shuffle null and warnings."""
+
+def render_report(
+    title: str,
+    lsmi_summary: Optional[str],
+    lsmi_atoms: Optional[List[List[float]]],
+    intershap_summary: Optional[str],
+    intershap_values: Optional[Tuple[List[float], int, List[float], List[float], List[float]]],
+    samples: List[int],
+) -> str:
+    """The library's self-contained HTML report page of the given results."""
+
+def figure_data(
+    lsmi_summary: Optional[str],
+    lsmi_atoms: Optional[List[List[float]]],
+    intershap_summary: Optional[str],
+    intershap_values: Optional[Tuple[List[float], int, List[float], List[float], List[float]]],
+    samples: List[int],
+) -> str:
+    """The report's figures (id, title, caption, data) as a JSON list."""
 
 def generate_gaussian(
     n_train: Optional[int],

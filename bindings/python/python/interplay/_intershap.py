@@ -100,6 +100,15 @@ class InterShapResult:
             feature_names=list(self.modality_names),
         )
 
+    def plot(self, kind: str = "waterfall", sample: Optional[int] = None):
+        """A matplotlib ``Figure``: ``"waterfall"`` (base value → M1 … Mk, I →
+        prediction, of the dataset or of row ``sample``), ``"heatmap"`` (mean Φ),
+        ``"local"`` (local scores) or ``"pairs"`` (each pair's share). Needs
+        ``matplotlib`` (``ImportError`` otherwise)."""
+        from ._plot import plot_intershap  # noqa: PLC0415
+
+        return plot_intershap(self, kind, sample)
+
     def __repr__(self) -> str:
         n, m = self.shapley_values.shape
         iv = self.global_interval

@@ -92,6 +92,14 @@ class LsmiResult:
         df.attrs["units"] = self.units
         return df
 
+    def plot(self, kind: str = "atoms"):
+        """A matplotlib ``Figure``: ``"atoms"`` (mean atoms with their intervals),
+        ``"hist"`` (per-sample r, u1, u2, s) or ``"map"`` (samples by redundancy and
+        synergy). Needs ``matplotlib`` (``ImportError`` otherwise)."""
+        from ._plot import plot_lsmi  # noqa: PLC0415
+
+        return plot_lsmi(self, kind)
+
     def __repr__(self) -> str:
         means = ", ".join(
             f"{k}={float(np.mean(getattr(self, k))):.4f}"

@@ -6,11 +6,21 @@
 //! Every report starts with the same [`Provenance`]: schema and library versions,
 //! the method, the units of its quantities and the seed. Quantities have one name
 //! everywhere ([`Atoms`] for LSMI and PID alike).
+//!
+//! With the `figures` feature (on by default in the command line and the Python
+//! wheel), [`figures`] draws the reports as SVG with plotters and [`html`]
+//! assembles them into one self-contained page; [`samples`] holds the per-sample
+//! values those figures need, from a result or from a per-sample table.
 
 mod experiment;
+#[cfg(feature = "figures")]
+pub mod figures;
+#[cfg(feature = "figures")]
+pub mod html;
 mod intershap;
 mod lsmi;
 mod pid;
+pub mod samples;
 mod scores;
 pub mod table;
 

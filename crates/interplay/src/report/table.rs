@@ -72,6 +72,72 @@ impl Table {
         &self.columns
     }
 
+    /// The column `name` as floats (integers converted), or an error naming it.
+    pub fn floats(&self, name: &str) -> Result<Vec<f64>> {
+        match self.columns.iter().find(|(n, _)| n == name) {
+            Some((_, Column::Float64(v))) => Ok(v.clone()),
+            Some((_, Column::Int64(v))) => Ok(v.iter().map(|&x| x as f64).collect()),
+            None => Err(Error::invalid(format!("the table has no column '{name}'"))),
+        }
+    }
+
+    /// Read a table written by [`Table::write`] back: CSV (every column as
+    /// floats) or `.npz`. Parquet is written only, not read.
+    pub fn read(path: &Path) -> Result<Table> {
+        let mut table = Table::new();
+        match extension(path).as_deref() {
+            Some("csv") => {
+                let mut reader =
+                    csv::Reader::from_path(path).map_err(|e| Error::format(path, e.to_string()))?;
+                let names: Vec<String> = reader
+                    .headers()
+                    .map_err(|e| Error::format(path, e.to_string()))?
+                    .iter()
+                    .map(str::to_string)
+                    .collect();
+                let mut cols = vec![Vec::new(); names.len()];
+                for (line, record) in reader.records().enumerate() {
+                    let record = record.map_err(|e| Error::format(path, e.to_string()))?;
+                    for (k, cell) in record.iter().enumerate().take(names.len()) {
+                        let v = cell.trim().parse::<f64>().map_err(|_| {
+                            Error::format(
+                                path,
+                                format!(
+                                    "row {}, column '{}': '{cell}' is not a number",
+                                    line + 2,
+                                    names[k]
+                                ),
+                            )
+                        })?;
+                        cols[k].push(v);
+                    }
+                }
+                for (name, col) in names.into_iter().zip(cols) {
+                    table
+                        .push(name, Column::Float64(col))
+                        .map_err(|e| Error::format(path, e.to_string()))?;
+                }
+            }
+            Some("npz") => {
+                for (name, tensor) in npz::read(path)? {
+                    if tensor.shape.len() != 1 {
+                        return Err(Error::format(path, format!("array '{name}' is not 1-D")));
+                    }
+                    table
+                        .push(name, Column::Float64(tensor.to_f64_vec()))
+                        .map_err(|e| Error::format(path, e.to_string()))?;
+                }
+            }
+            _ => {
+                return Err(Error::invalid(format!(
+                    "{}: per-sample tables are read from .csv or .npz",
+                    path.display()
+                )))
+            }
+        }
+        Ok(table)
+    }
+
     /// Append a column; its length must match the others.
     pub fn push(&mut self, name: impl Into<String>, column: Column) -> Result<()> {
         let name = name.into();
