@@ -32,7 +32,7 @@ def test_intervals_contain_the_estimates(result):
     assert s["settings"]["standardise"] is True
     for atom in ATOMS:
         i = result.atoms_interval[atom]
-        assert i.method == "bootstrap-rows" and i.level == 0.95
+        assert i.method == "bootstrap-rows-bias-corrected" and i.level == 0.95
         assert s["atoms"][atom] in i
         assert i.lower == s["atoms_interval"][atom]["lower"]
         assert i.std_err > 0

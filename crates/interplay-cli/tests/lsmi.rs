@@ -377,7 +377,7 @@ fn intervals_and_repeats_are_in_the_json_and_the_table() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(
-        stdout.contains("95 % intervals: bootstrap over 400 rows (200 replicates"),
+        stdout.contains("95 % intervals: bias-corrected bootstrap over 400 rows (200 replicates"),
         "{stdout}"
     );
     let v: serde_json::Value =
@@ -394,7 +394,7 @@ fn intervals_and_repeats_are_in_the_json_and_the_table() {
             lo < hi && i["std_err"].as_f64().unwrap() > 0.0,
             "{atom}: {i}"
         );
-        assert_eq!(i["method"], "bootstrap-rows");
+        assert_eq!(i["method"], "bootstrap-rows-bias-corrected");
         assert_eq!(i["level"], 0.95);
         let est = v["atoms"][atom].as_f64().unwrap();
         assert!(

@@ -234,7 +234,7 @@ fn interval_note(report: &LsmiReport) -> String {
     let s = &report.settings;
     let how = if s.bootstrap > 0 {
         format!(
-            "bootstrap over {} rows ({} replicates, shift recomputed per replicate)",
+            "bias-corrected bootstrap over {} rows ({} replicates, shift recomputed per replicate)",
             report.n, s.bootstrap
         )
     } else {

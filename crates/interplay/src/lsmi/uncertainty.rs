@@ -217,7 +217,7 @@ pub fn pair_intervals(
             &mut column,
             estimate[k],
             config.level,
-            IntervalMethod::BootstrapRows,
+            IntervalMethod::BootstrapRowsBiasCorrected,
         )
     });
     assemble(intervals)
@@ -488,7 +488,7 @@ mod tests {
         let b = pair_intervals(&large, false, &config(1000), 3);
         for i in [a.mi.x1_y, a.mi.x2_y, a.mi.x1x2_y, a.raw.redundancy] {
             assert!(i.contains(0.3), "{i:?}");
-            assert_eq!(i.method, IntervalMethod::BootstrapRows);
+            assert_eq!(i.method, IntervalMethod::BootstrapRowsBiasCorrected);
             // SE of a mean of 400 unit-variance draws is 0.05.
             assert!((i.std_err - 0.05).abs() < 0.01, "{i:?}");
         }

@@ -11,6 +11,10 @@ use super::normal::{normal_cdf, normal_quantile, two_sided_z};
 pub enum IntervalMethod {
     /// Percentile interval of bootstrap replicates over the explained rows.
     BootstrapRows,
+    /// Bias-corrected percentile interval (Efron's BC) of bootstrap replicates
+    /// over the rows, for statistics whose bootstrap distribution is shifted
+    /// against the estimate (LSMI's atoms, after the dataset-level shift).
+    BootstrapRowsBiasCorrected,
     /// Percentile interval of a two-way bootstrap over explained rows and
     /// background rows (InterSHAP: both samples behind the coalition values).
     BootstrapRowsBackground,
@@ -36,6 +40,9 @@ impl IntervalMethod {
     pub fn describe(self) -> &'static str {
         match self {
             IntervalMethod::BootstrapRows => "percentile bootstrap over the rows",
+            IntervalMethod::BootstrapRowsBiasCorrected => {
+                "bias-corrected percentile bootstrap over the rows"
+            }
             IntervalMethod::BootstrapRowsBackground => {
                 "percentile bootstrap over explained and background rows"
             }
