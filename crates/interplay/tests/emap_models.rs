@@ -1,7 +1,7 @@
 //! EMAP on models whose answer is known: an additive model is its own additive
 //! projection (gap 0); an XOR model loses everything in projection.
 
-mod toy_models;
+use crate::toy_models;
 use toy_models::SignXor;
 
 use interplay::emap::{emap, EmapOptions};

@@ -2,7 +2,7 @@
 //! HD-XOR-like synergy data, and InterSHAP of the trained model (wide bounds; the
 //! paper-scale figures come from `interplay experiment intershap-hdxor`, docs/experiments.md).
 
-mod common;
+use crate::common;
 
 use common::{hdxor_like, hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig};
@@ -90,8 +90,8 @@ fn trained_early_fusion_on_synergy_data_is_mostly_interaction() {
     );
 }
 
-/// The paper-scale experiment (not run in CI: `cargo test --release --test
-/// intershap_fusion -- --ignored --nocapture`): 20 000 HD-XOR-like samples, latent
+/// The paper-scale experiment (not run in CI: `cargo test --release --workspace
+/// intershap_fusion:: -- --ignored --nocapture`): 20 000 HD-XOR-like samples, latent
 /// 200, widths (200, 100), 70/15/15 split, paper training settings, 3 seeds.
 /// Paper: synergy 98.0 ± 0.5 %, uniqueness (modality 1) 0.2 ± 0.1 %; with
 /// `FCNN_SETTINGS=redundancy,random`: redundancy 38.6 ± 0.5 %, random 57.8 ± 1.1 %.

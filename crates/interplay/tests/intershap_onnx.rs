@@ -2,7 +2,7 @@
 //! from (fixtures written by scripts/export_onnx.py): one input per modality
 //! (early fusion) and one concatenated input (late fusion).
 
-mod common;
+use crate::common;
 
 use common::{hdxor_pair, Setting};
 use interplay::intershap::{explain, InterShapConfig, OutputTarget};

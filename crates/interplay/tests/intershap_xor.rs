@@ -2,7 +2,7 @@
 //! carries one bit (synergy), ≈ 0 % when one modality carries both (uniqueness).
 //! Paper: 99.7 % and 0.0 %.
 
-mod common;
+use crate::common;
 
 use common::{hdxor_pair, Setting, XorOracle};
 use interplay::intershap::{explain, InterShapConfig};

@@ -1,7 +1,7 @@
 //! The JSON Schemas under docs/schema/ are the ones the report types generate, so
 //! the documented schema cannot drift from what the CLI writes and Python returns.
-//! Regenerate them with `INTERPLAY_WRITE_SCHEMAS=1 cargo test --release -p interplay
-//! --test report_schema`.
+//! Regenerate them with `INTERPLAY_WRITE_SCHEMAS=1 cargo test --release --workspace
+//! report_schema::`.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,6 @@
 //! SHAPE on models whose answer is known.
 
-mod toy_models;
+use crate::toy_models;
 use toy_models::SignXor;
 
 use interplay::model::{Model, OutputKind};

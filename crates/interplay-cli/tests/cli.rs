@@ -1,0 +1,15 @@
+//! Every end-to-end test of the `interplay` binary in one test binary, one module
+//! per file (one link instead of one per file; all files' tests run in parallel).
+//! One file's tests: filter on its module, e.g. `cargo test --release --workspace lsmi::`.
+
+mod data;
+mod demo;
+mod experiment;
+mod generate;
+mod intershap;
+mod lsmi;
+#[cfg(feature = "onnx")]
+mod model_scores;
+mod pid;
+mod report;
+mod transactional;
