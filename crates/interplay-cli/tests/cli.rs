@@ -2,6 +2,15 @@
 //! per file (one link instead of one per file; all files' tests run in parallel).
 //! One file's tests: filter on its module, e.g. `cargo test --release --workspace lsmi::`.
 
+/// `interplay --quiet ARGS`, run to completion (what most files' tests run).
+pub fn quiet(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_interplay"))
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .expect("the interplay binary runs")
+}
+
 mod data;
 mod demo;
 mod experiment;

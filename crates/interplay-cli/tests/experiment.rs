@@ -1,15 +1,7 @@
 //! `interplay experiment` end to end at toy scale: the table on stdout, the JSON
 //! report with the paper's figures, and usage errors.
 
-use std::process::Command;
-
-fn interplay(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_interplay"))
-        .arg("--quiet")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::quiet as interplay;
 
 #[test]
 fn hdxor_table_and_json() {

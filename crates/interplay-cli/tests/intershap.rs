@@ -4,7 +4,6 @@
 use interplay::data::{Dataset, Split};
 use ndarray::Array2;
 use std::path::Path;
-use std::process::Command;
 
 /// XOR of the signs of the two modalities' first features (pure synergy).
 fn write_data(path: &Path) {
@@ -30,13 +29,7 @@ fn write_data(path: &Path) {
     interplay::data::write(path, &data, None).unwrap();
 }
 
-fn interplay(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_interplay"))
-        .arg("--quiet")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::quiet as interplay;
 
 #[test]
 fn train_then_explain() {
