@@ -4,7 +4,9 @@
 
 use crate::common;
 
-use common::{hdxor_pair, Setting, XorOracle};
+use common::{hdxor_pair, Setting};
+use interplay::data::Dataset;
+use interplay::experiments::XorFunction;
 use interplay::intershap::{explain, InterShapConfig};
 use interplay::params::Validate;
 use interplay::progress::NoProgress;
@@ -12,7 +14,15 @@ use ndarray::Axis;
 
 fn global_percent(setting: Setting) -> (f64, interplay::intershap::InterShapResult) {
     let (inputs, background) = hdxor_pair(setting, 400, 300, 40, [40, 20], 1);
-    let oracle = XorOracle::new(&[&inputs, &background], setting);
+    let mut data = Dataset::default();
+    data.splits.insert("inputs".into(), inputs.clone());
+    data.splits.insert("background".into(), background.clone());
+    // Synergy: each modality carries one bit; otherwise modality 1 carries both.
+    let carriers = match setting {
+        Setting::Synergy => vec![vec![0], vec![1]],
+        _ => vec![vec![0, 1], vec![]],
+    };
+    let oracle = XorFunction::new(&data, &carriers).unwrap();
     let config = InterShapConfig {
         seed: 3,
         ..InterShapConfig::default()

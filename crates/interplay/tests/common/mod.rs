@@ -2,12 +2,9 @@
 #![allow(dead_code)]
 
 use interplay::data::Split;
-use interplay::model::{Model, OutputKind};
-use interplay::Result;
-use ndarray::{Array2, ArrayView2};
+use ndarray::Array2;
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
-use std::collections::HashMap;
 
 /// Which latent bits each modality carries, as in the HD-XOR settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,75 +76,6 @@ pub fn hdxor_like(setting: Setting, n: usize, d: usize, dims: [usize; 2], seed: 
         .unwrap()
         .with_extra("bits", bits)
         .unwrap()
-}
-
-/// The exact XOR function of the latent bits, recovered by looking each modality
-/// row up among the rows of the data it was built from; logits ±1000.
-pub struct XorOracle {
-    dims: Vec<usize>,
-    /// Per modality: row bytes → bits of the sample the row belongs to.
-    lookup: Vec<HashMap<Vec<u32>, [bool; 2]>>,
-    /// Per bit: the modality whose row determines it.
-    carrier: [usize; 2],
-}
-
-impl XorOracle {
-    /// An oracle over every row of `splits` for the given setting.
-    pub fn new(splits: &[&Split], setting: Setting) -> Self {
-        let dims = splits[0].dims();
-        let mut lookup = vec![HashMap::new(); dims.len()];
-        for split in splits {
-            let bits = &split.extra("bits").unwrap();
-            for a in 0..split.len() {
-                let b = [bits[[a, 0]] > 0.5, bits[[a, 1]] > 0.5];
-                for (m, table) in lookup.iter_mut().enumerate() {
-                    table.insert(key(split.modalities()[m].row(a).iter()), b);
-                }
-            }
-        }
-        let carrier = match setting {
-            Setting::Synergy => [0, 1],
-            _ => [0, 0],
-        };
-        XorOracle {
-            dims,
-            lookup,
-            carrier,
-        }
-    }
-}
-
-fn key<'a>(row: impl Iterator<Item = &'a f32>) -> Vec<u32> {
-    row.map(|v| v.to_bits()).collect()
-}
-
-impl Model for XorOracle {
-    fn input_dims(&self) -> Vec<usize> {
-        self.dims.clone()
-    }
-    fn n_classes(&self) -> usize {
-        2
-    }
-    fn output_kind(&self) -> OutputKind {
-        OutputKind::Logits
-    }
-    fn forward(&self, inputs: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
-        let n = inputs[0].nrows();
-        let mut out = Array2::<f32>::zeros((n, 2));
-        for r in 0..n {
-            let bit = |which: usize| -> Result<bool> {
-                let m = self.carrier[which];
-                self.lookup[m]
-                    .get(&key(inputs[m].row(r).iter()))
-                    .map(|b| b[which])
-                    .ok_or_else(|| interplay::Error::Model("row not in the data".into()))
-            };
-            let label = bit(0)? ^ bit(1)?;
-            out[[r, usize::from(label)]] = 1000.0;
-            out[[r, 1 - usize::from(label)]] = -1000.0;
-        }
-        Ok(out)
-    }
 }
 
 /// Two disjoint splits (`n_a` and `n_b` rows) of one HD-XOR-like dataset, so they
