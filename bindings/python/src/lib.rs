@@ -22,6 +22,7 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dataset::load, m)?)?;
     m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
+    m.add_function(wrap_pyfunction!(intershap::intershap_merge, m)?)?;
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_gaussian, m)?)?;
     m.add_function(wrap_pyfunction!(synth::generate_hdxor, m)?)?;
