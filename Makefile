@@ -54,7 +54,8 @@ bench:
 	$(CARGO) bench --workspace
 	@if [ -f bindings/python/pyproject.toml ]; then \
 	  $(MAKE) --no-print-directory python-dev && \
-	  $(VENV_PY) bindings/python/bench/bench_overhead.py; \
+	  $(VENV_PY) bindings/python/bench/bench_overhead.py && \
+	  $(VENV_PY) bindings/python/bench/bench_ray.py; \
 	fi
 
 lint:

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use interplay::data::Split;
 use interplay::intershap::{
-    explain, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget,
+    explain, explain_shard, merge, BackgroundRows, InterShapConfig, InterShapResult, OutputTarget,
+    Partial, Shard,
 };
 use interplay::model::{load::LoadOptions, Model, OutputKind};
 use interplay::params::Validate;
@@ -14,7 +15,7 @@ use interplay::report::InterShapReport;
 use ndarray::{Array1, Array2, ArrayView2};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use crate::arrays::{modalities, report_dict, split, to_numpy};
 use crate::callable::{CallableModel, Returns};
@@ -61,8 +62,11 @@ fn split_of(mats: Vec<Array2<f32>>, labels: Option<Vec<usize>>, what: &str) -> P
 }
 
 /// Run InterSHAP; the Python wrapper `interplay.intershap` documents the arguments.
+/// With `shard = (i, n)` only shard i of n of the rows is explained and the
+/// result is `{"partial": bytes}`, the library's partial as JSON, for
+/// [`intershap_merge`] (what `interplay.distributed` ships between Ray tasks).
 #[pyfunction]
-#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names, confidence, bootstrap, ci_target, labels))]
+#[pyo3(signature = (model, inputs, background, n_background, output, space, concat, batch_size, seed, returns, modality_names, confidence, bootstrap, ci_target, labels, shard=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn intershap<'py>(
     py: Python<'py>,
@@ -81,7 +85,12 @@ pub fn intershap<'py>(
     bootstrap: Option<usize>,
     ci_target: Option<f64>,
     labels: Option<&Bound<'py, PyAny>>,
+    shard: Option<(usize, usize)>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let shard = shard
+        .map(|(i, n)| Shard::new(i, n))
+        .transpose()
+        .map_err(to_py_err)?;
     let returns = Returns::parse(returns)?;
     let labels = labels
         .map(|y| crate::arrays::labels(y, "labels"))
@@ -164,6 +173,21 @@ pub fn intershap<'py>(
         )));
     };
 
+    if let Some(shard) = shard {
+        let run = crate::interrupt::run(py, |stop| {
+            explain_shard(model.as_model(), &inputs, &background, &config, shard, stop)
+                .and_then(|p| p.to_json())
+                .map_err(to_py_err)
+        });
+        if let AnyModel::Callable(c) = &model {
+            if let Some(raised) = c.take_raised() {
+                return Err(raised);
+            }
+        }
+        let d = PyDict::new(py);
+        d.set_item("partial", PyBytes::new(py, run?.as_bytes()))?;
+        return Ok(d);
+    }
     let run = crate::interrupt::run(py, |stop| {
         explain(model.as_model(), &inputs, &background, &config, stop).map_err(to_py_err)
     });
@@ -173,6 +197,40 @@ pub fn intershap<'py>(
         }
     }
     result_dict(py, &run?, names, &config)
+}
+
+/// Merge the partials (JSON bytes from `intershap(..., shard=(i, n))`) of every
+/// shard of a run into the result a single run gives, as `intershap` returns it.
+#[pyfunction]
+#[pyo3(signature = (parts, modality_names=None))]
+pub fn intershap_merge<'py>(
+    py: Python<'py>,
+    parts: Vec<Vec<u8>>,
+    modality_names: Option<Vec<String>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let (result, config) = py
+        .allow_threads(|| {
+            let parts = parts
+                .iter()
+                .enumerate()
+                .map(|(k, b)| Partial::from_json(b, &format!("parts[{k}]")))
+                .collect::<interplay::Result<Vec<_>>>()?;
+            let result = merge(&parts)?;
+            Ok::<_, interplay::Error>((result, parts[0].config()?))
+        })
+        .map_err(to_py_err)?;
+    let m = result.n_modalities;
+    let names = match modality_names {
+        Some(n) if n.len() != m => {
+            return Err(PyValueError::new_err(format!(
+                "modality_names has {} names for {m} modalities",
+                n.len()
+            )))
+        }
+        Some(n) => n,
+        None => (1..=m).map(|k| format!("modality_{k}")).collect(),
+    };
+    result_dict(py, &result, names, &config)
 }
 
 /// The arrays and the summary of the (single) explanation.

@@ -24,6 +24,7 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dataset::load, m)?)?;
     m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
+    m.add_function(wrap_pyfunction!(intershap::intershap_merge, m)?)?;
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
     #[cfg(feature = "figures")]
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;

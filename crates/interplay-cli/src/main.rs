@@ -37,6 +37,8 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// InterSHAP: the share of a model's behaviour from cross-modal interactions.
     Intershap(commands::intershap::Args),
+    /// Merge the partial results of `intershap --shard i/n` into one report.
+    Merge(commands::merge::Args),
     /// Train a built-in fusion network (early, intermediate or late).
     Train(commands::train::Args),
     /// Sample-level redundancy, uniqueness and synergy of labelled data (LSMI).
@@ -77,6 +79,7 @@ fn main() {
         Command::Compare(args) => commands::compare::run(*args, ctx),
         Command::Report(args) => commands::report::run(*args, ctx),
         Command::Intershap(args) => commands::intershap::run(args, ctx),
+        Command::Merge(args) => commands::merge::run(args, ctx),
         Command::Train(args) => commands::train::run(args, ctx),
         Command::Convert(args) => commands::convert::run(args, ctx),
         Command::Lsmi(args) => commands::lsmi::run(args, ctx),

@@ -21,4 +21,5 @@ mod lsmi;
 mod model_scores;
 mod pid;
 mod report;
+mod shards;
 mod transactional;

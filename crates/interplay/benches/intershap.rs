@@ -40,6 +40,7 @@ fn main() {
             space: Space::Probability,
             seed: 0,
             batch_size: batch,
+            first_row: 0,
         };
         // Warm-up, then timed masked path.
         let _ = coalition_means(&net, &data, &masks[..1], &NoProgress).expect("masked");

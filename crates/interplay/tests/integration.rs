@@ -16,6 +16,7 @@ mod intershap_intervals;
 mod intershap_masking;
 #[cfg(feature = "onnx")]
 mod intershap_onnx;
+mod intershap_shards;
 mod intershap_xor;
 mod knife_density;
 mod lsmi_coverage;

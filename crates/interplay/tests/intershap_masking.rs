@@ -62,6 +62,7 @@ fn exact_mean_matches_hand_computation() {
         space: Space::Logit,
         seed: 0,
         batch_size: 3,
+        first_row: 0,
     };
     let v = coalition_means(&Toy, &inputs, &[1, 2], &NoProgress).unwrap();
     let bg_s1 = [1.0, 1.0];

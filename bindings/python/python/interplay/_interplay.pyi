@@ -34,10 +34,14 @@ def intershap(
     bootstrap: Optional[int],
     ci_target: Optional[float],
     labels: Optional[Any],
+    shard: Optional[Tuple[int, int]] = None,
 ) -> Dict[str, Any]:
     """InterSHAP arrays (``phi``, ``shapley_values``, ``base_values``, ``predictions``, ``local``,
     ``classes``, ``local_std_err`` when sampled), ``global``, ``modality_names`` and the
-    ``summary`` dict."""
+    ``summary`` dict; with ``shard=(i, n)`` only ``{"partial": bytes}``, shard i of n as JSON."""
+
+def intershap_merge(parts: List[bytes], modality_names: Optional[List[str]] = None) -> Dict[str, Any]:
+    """The dict ``intershap`` returns, from the partials of every shard of one run."""
 
 def lsmi(
     x1: Any,

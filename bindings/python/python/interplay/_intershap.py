@@ -202,6 +202,48 @@ def intershap(
         Shapes differ, values are NaN/infinite, options are invalid, or the model file
         cannot be read — with the same message as the CLI.
     """
+    return _result_of(
+        _run(
+            model,
+            inputs,
+            background=background,
+            n_background=n_background,
+            output=output,
+            space=space,
+            concat=concat,
+            batch_size=batch_size,
+            seed=seed,
+            returns=returns,
+            modality_names=modality_names,
+            confidence=confidence,
+            bootstrap=bootstrap,
+            ci_target=ci_target,
+            labels=labels,
+        )
+    )
+
+
+def _run(
+    model: ModelLike,
+    inputs: Sequence[Any],
+    *,
+    background: Optional[Sequence[Any]] = None,
+    n_background: Union[int, str, None] = None,
+    output: Union[str, int, None] = None,
+    space: Optional[str] = None,
+    concat: bool = False,
+    batch_size: Optional[int] = None,
+    seed: int = 0,
+    returns: str = "auto",
+    modality_names: Optional[Sequence[str]] = None,
+    confidence: Optional[float] = None,
+    bootstrap: Optional[int] = None,
+    ci_target: Optional[float] = None,
+    labels: Optional[Any] = None,
+    shard: Optional[tuple] = None,
+) -> Dict[str, Any]:
+    """Check the arguments of :func:`intershap` and call the library (one shard of the
+    rows when ``shard=(i, n)``: then the result is ``{"partial": bytes}``)."""
     if isinstance(model, (str, os.PathLike)):
         model = os.fspath(model)
     elif not callable(model):
@@ -213,7 +255,7 @@ def intershap(
         raise TypeError("inputs must be a list of M arrays (one N × d_m array per modality)")
     if output is not None and not isinstance(output, str):
         output = str(_checks.integer("output", output))
-    raw = _interplay.intershap(
+    return _interplay.intershap(
         model,
         list(inputs),
         None if background is None else list(background),
@@ -229,7 +271,12 @@ def intershap(
         _checks.optional_integer("bootstrap", bootstrap, 0),
         _checks.optional_float("ci_target", ci_target),
         labels,
+        shard,
     )
+
+
+def _result_of(raw: Dict[str, Any]) -> InterShapResult:
+    """The result object of the library's InterSHAP dictionary."""
     return InterShapResult(
         phi=raw["phi"],
         shapley_values=raw["shapley_values"],

@@ -3,7 +3,8 @@
 
 use anyhow::Context as _;
 use interplay::intershap::{
-    explain, Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space,
+    explain, explain_shard, Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget,
+    Shard, Space,
 };
 use interplay::model::{load, LoadOptions, OutputKind};
 use interplay::params::{Checked, Validate};
@@ -86,6 +87,14 @@ pub struct Args {
     /// CSV, NumPy .npz or Apache .parquet by extension.
     #[arg(long, value_name = "OUT")]
     pub per_sample: Option<PathBuf>,
+    /// Explain only shard i of n (0-based, `0/4` … `3/4`) of the explained rows
+    /// and write its partial result to --partial; `interplay merge` puts the
+    /// shards together into the report of one run.
+    #[arg(long, value_name = "I/N", requires = "partial", conflicts_with_all = ["json", "per_sample"])]
+    pub shard: Option<Shard>,
+    /// Where --shard writes its partial result (JSON).
+    #[arg(long, value_name = "OUT", requires = "shard")]
+    pub partial: Option<PathBuf>,
 }
 
 fn config(args: &Args) -> anyhow::Result<(Checked<InterShapConfig>, LoadOptions)> {
@@ -119,6 +128,7 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             args.per_sample.as_deref(),
             &TABLE_EXTENSIONS,
         ),
+        ("--partial", args.partial.as_deref(), &["json"]),
     ])?;
     if let Some(path) = &args.per_sample {
         check_format(path)?;
@@ -137,6 +147,27 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     let model = load(&args.model, &inputs.dims(), &load_options)
         .with_context(|| format!("loading {}", args.model.display()))?;
     let start = Instant::now();
+    if let (Some(shard), Some(path)) = (args.shard, &args.partial) {
+        let part = explain_shard(
+            model.as_ref(),
+            inputs,
+            background,
+            &config,
+            shard,
+            &Bars::new(ctx.quiet),
+        )?;
+        say!(
+            "InterSHAP shard {shard} on split '{}': rows {}..{} of {}, {} model rows, {:.2} s",
+            args.split,
+            part.first_row,
+            part.first_row + part.sample_indices.len(),
+            part.total_rows,
+            part.model_rows,
+            start.elapsed().as_secs_f64()
+        );
+        outputs.json(path, &part)?;
+        return outputs.commit();
+    }
     let result = explain(
         model.as_ref(),
         inputs,
@@ -146,7 +177,12 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     )?;
     let seconds = start.elapsed().as_secs_f64();
     let report = InterShapReport::new(&result, &config, None);
-    print_result(&report, &args.split, &bg_name, seconds);
+    print_result(
+        &report,
+        &format!("split '{}'", args.split),
+        &format!(" of '{bg_name}'"),
+        seconds,
+    );
     if let Some(path) = &args.json {
         outputs.json(path, &report)?;
     }
@@ -156,10 +192,12 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
     outputs.commit()
 }
 
-fn print_result(report: &InterShapReport, split: &str, bg: &str, seconds: f64) {
+/// Print a report: `source` says what was explained ("split 'val'"), `bg` where
+/// the background came from (" of 'train'", or empty when unknown).
+pub(crate) fn print_result(report: &InterShapReport, source: &str, bg: &str, seconds: f64) {
     let st = &report.settings;
     say!(
-        "InterSHAP on split '{split}': {} samples, {} modalities, background {} rows of '{bg}' ({}, {} rows per value), {} space, {} Shapley, {:.2} s",
+        "InterSHAP on {source}: {} samples, {} modalities, background {} rows{bg} ({}, {} rows per value), {} space, {} Shapley, {:.2} s",
         report.n_samples,
         report.n_modalities,
         st.background_rows,

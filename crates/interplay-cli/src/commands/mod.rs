@@ -10,6 +10,7 @@ pub mod generate;
 pub mod inspect;
 pub mod intershap;
 pub mod lsmi;
+pub mod merge;
 pub mod model_input;
 pub mod pid;
 pub mod rasterize;

@@ -261,9 +261,68 @@ fn explain_with(
     background_rows: Option<usize>,
     progress: &dyn Progress,
 ) -> Result<InterShapResult> {
+    let computed = compute_rows(
+        model,
+        inputs,
+        background,
+        config,
+        background_rows,
+        None,
+        progress,
+    )?;
+    let explanations = computed
+        .raw
+        .into_iter()
+        .map(|raw| finish_explanation(raw, &config.uncertainty, config.seed))
+        .collect();
+    Ok(InterShapResult {
+        n_modalities: inputs.n_modalities(),
+        masking: masking_report(
+            config,
+            computed.rows.n(),
+            computed.rows.n_background(),
+            computed.permutations,
+            computed.masked,
+        ),
+        model_accuracy: model_accuracy(inputs, &computed.rows.sample_idx, &computed.ends.predicted),
+        sample_indices: computed.rows.sample_idx,
+        explanations,
+        auto_background: None,
+    })
+}
+
+/// What the model evaluations of some explained rows gave, before any summary:
+/// the rows, their end values and the per-row Shapley quantities of every
+/// target. A whole run summarises it at once; a shard keeps it for the merge.
+pub(crate) struct ComputedRows {
+    /// The explained rows (all of them, or one shard's) and the background rows.
+    pub(crate) rows: ChosenRows,
+    /// v(∅), v(M), the background outputs and the predicted classes.
+    pub(crate) ends: EndValues,
+    /// Per-row quantities of every explained output.
+    pub(crate) raw: Vec<RawExplanation>,
+    /// Permutations of the Shapley sampling (0: exact).
+    pub(crate) permutations: usize,
+    /// Masked coalitions the model ran per row.
+    pub(crate) masked: usize,
+}
+
+/// The model evaluations of an InterSHAP run with `background_rows` background
+/// rows, over the explained rows at `positions` of the chosen rows (`None`: all
+/// of them). Every random choice (rows, background, draws, permutations) is made
+/// as for the whole run, so the rows of a shard get exactly their values in it.
+pub(crate) fn compute_rows(
+    model: &dyn Model,
+    inputs: &Split,
+    background: &Split,
+    config: &InterShapConfig,
+    background_rows: Option<usize>,
+    positions: Option<std::ops::Range<usize>>,
+    progress: &dyn Progress,
+) -> Result<ComputedRows> {
     let permutations = permutations(config.approximation, inputs.n_modalities());
     check_inputs(model, inputs, background, config, permutations)?;
-    let rows = ChosenRows::choose(inputs, background, config, background_rows);
+    let rows = ChosenRows::choose(inputs, background, config, background_rows, positions)?;
     let ends = EndValues::compute(model, &rows, config)?;
     let targets = targets(config.output, model.n_classes(), &ends.predicted);
     let values = CoalitionValues {
@@ -275,15 +334,15 @@ fn explain_with(
             space: config.space,
             seed: config.seed,
             batch_size: config.batch_size,
+            first_row: rows.first,
         },
         ends: &ends,
         m: inputs.n_modalities(),
         full_mask: full_mask(inputs.n_modalities()),
-        uncertainty: config.uncertainty,
-        seed: config.seed,
+        with_intervals: config.uncertainty.replicates > 0,
         progress,
     };
-    let (explanations, masked) = if permutations == 0 {
+    let (raw, masked) = if permutations == 0 {
         exact_explanations(&values, targets)?
     } else {
         let sampling = SamplingConfig {
@@ -292,13 +351,12 @@ fn explain_with(
         };
         sampled_explanations(&values, targets, &sampling)?
     };
-    Ok(InterShapResult {
-        n_modalities: inputs.n_modalities(),
-        masking: masking_report(config, &rows, permutations, masked),
-        model_accuracy: model_accuracy(inputs, &rows.sample_idx, &ends.predicted),
-        sample_indices: rows.sample_idx,
-        explanations,
-        auto_background: None,
+    Ok(ComputedRows {
+        rows,
+        ends,
+        raw,
+        permutations,
+        masked,
     })
 }
 
@@ -306,14 +364,20 @@ fn explain_with(
 /// rate, when the inputs have labels.
 fn model_accuracy(inputs: &Split, idx: &[usize], predicted: &[usize]) -> Option<ModelAccuracy> {
     let labels = inputs.labels()?;
-    if idx.is_empty() {
+    let chosen: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
+    accuracy_of(&chosen, predicted)
+}
+
+/// Accuracy of `predicted` against `labels` and the labels' majority-class rate
+/// (`None` without rows).
+pub(crate) fn accuracy_of(labels: &[usize], predicted: &[usize]) -> Option<ModelAccuracy> {
+    if labels.is_empty() {
         return None;
     }
-    let chosen: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
-    let hits = chosen.iter().zip(predicted).filter(|(y, p)| y == p).count();
+    let hits = labels.iter().zip(predicted).filter(|(y, p)| y == p).count();
     Some(ModelAccuracy {
-        accuracy: hits as f64 / idx.len() as f64,
-        majority: crate::metrics::majority_rate(&chosen),
+        accuracy: hits as f64 / labels.len() as f64,
+        majority: crate::metrics::majority_rate(labels),
     })
 }
 
@@ -373,41 +437,64 @@ fn check_inputs(
 
 /// The explained rows and the background rows actually used, as standard-layout
 /// copies so every batch the model sees is contiguous.
-struct ChosenRows {
+pub(crate) struct ChosenRows {
     /// Indices of the explained rows in the given inputs, ascending.
-    sample_idx: Vec<usize>,
+    pub(crate) sample_idx: Vec<usize>,
+    /// Position of the first of them among all the rows the run explains (0
+    /// unless this is a shard).
+    pub(crate) first: usize,
+    /// Number of rows the whole run explains (N of every shard together).
+    pub(crate) total: usize,
     /// The explained rows, one matrix per modality.
     inputs: Vec<Array2<f32>>,
     /// The background rows, one matrix per modality.
-    background: Vec<Array2<f32>>,
+    pub(crate) background: Vec<Array2<f32>>,
 }
 
 impl ChosenRows {
     /// `config.samples` explained rows and `config.background` background rows,
     /// each from its own seeded stream so that changing one does not move the
     /// other.
+    /// `positions` keeps only those positions of the chosen rows (a shard).
     fn choose(
         inputs: &Split,
         background: &Split,
         config: &InterShapConfig,
         background_k: Option<usize>,
-    ) -> ChosenRows {
-        let sample_idx = choose_rows(inputs.len(), config.samples, config.seed, SAMPLES_STREAM);
+        positions: Option<std::ops::Range<usize>>,
+    ) -> Result<ChosenRows> {
+        let mut sample_idx = choose_rows(inputs.len(), config.samples, config.seed, SAMPLES_STREAM);
+        let total = sample_idx.len();
+        let first = match positions {
+            None => 0,
+            Some(range) => {
+                if range.start >= range.end || range.end > total {
+                    return Err(Error::invalid(format!(
+                        "rows {}..{} are not a non-empty part of the {total} explained rows",
+                        range.start, range.end
+                    )));
+                }
+                sample_idx = sample_idx[range.clone()].to_vec();
+                range.start
+            }
+        };
         let bg_idx = background_rows(background.len(), background_k, config.seed);
-        ChosenRows {
+        Ok(ChosenRows {
             inputs: standard_rows(inputs, &sample_idx),
             background: standard_rows(background, &bg_idx),
             sample_idx,
-        }
+            first,
+            total,
+        })
     }
 
     /// Number of explained rows N.
-    fn n(&self) -> usize {
+    pub(crate) fn n(&self) -> usize {
         self.sample_idx.len()
     }
 
     /// Number of background rows B.
-    fn n_background(&self) -> usize {
+    pub(crate) fn n_background(&self) -> usize {
         self.background.first().map_or(0, |b| b.nrows())
     }
 }
@@ -415,16 +502,16 @@ impl ChosenRows {
 /// The coalition values that need no masking, v(∅) and v(M), and the predicted
 /// classes. One forward pass of the explained rows gives both v(M) and the
 /// prediction, so the model never runs twice on the same unmasked rows.
-struct EndValues {
+pub(crate) struct EndValues {
     /// v(∅) per class: the mean background output, in the configured space.
     base: Array1<f64>,
     /// v(M): the output on each explained row, N × C, in the configured space.
     full: Array2<f64>,
     /// The output on each background row, B × C: what each row adds to v(∅).
-    background: Array2<f64>,
+    pub(crate) background: Array2<f64>,
     /// The class the model predicts for each explained row (argmax of its raw
     /// output, whatever the space).
-    predicted: Vec<usize>,
+    pub(crate) predicted: Vec<usize>,
 }
 
 impl EndValues {
@@ -481,10 +568,8 @@ struct CoalitionValues<'a> {
     m: usize,
     /// The mask of M.
     full_mask: u64,
-    /// Confidence level and replicates of the score intervals.
-    uncertainty: UncertaintyConfig,
-    /// Seed of the bootstrap.
-    seed: u64,
+    /// Whether the background rows' influence is wanted (for score intervals).
+    with_intervals: bool,
     progress: &'a dyn Progress,
 }
 
@@ -587,37 +672,79 @@ impl CoalitionValues<'_> {
             .collect()
     }
 
-    /// Scores and summaries of one output from its interactions.
-    /// `background` holds the Shapley map of each background row's influence
-    /// (`B × M × M`), for the score intervals.
-    fn summarise(
+    /// The per-row quantities of one output. `background` holds the Shapley map
+    /// of each background row's influence (`B × M × M`), for the score intervals.
+    fn raw(
         &self,
         name: String,
         classes: Vec<usize>,
-        inter: Interactions,
+        interactions: Interactions,
         background: Option<Interactions>,
-    ) -> Explanation {
-        let mut e = summarise(name, classes, inter, &self.ends.base, &self.ends.full);
-        e.intervals = background.and_then(|bg| {
-            score_intervals(
-                e.interactions.matrix.view(),
-                bg.matrix.view(),
-                &self.uncertainty,
-                self.seed,
-            )
-        });
-        e.local_std_err = e
-            .interactions
-            .std_err
-            .as_ref()
-            .map(|se| local_std_errors(e.interactions.matrix.view(), se.matrix.view()));
-        e
+    ) -> RawExplanation {
+        let (base, full) = (&self.ends.base, &self.ends.full);
+        RawExplanation {
+            base_values: classes.iter().map(|&k| base[k]).collect(),
+            predictions: classes
+                .iter()
+                .enumerate()
+                .map(|(a, &k)| full[[a, k]])
+                .collect(),
+            output: name,
+            classes,
+            interactions,
+            background: background.map(|bg| bg.matrix),
+        }
     }
 
     /// Whether the score intervals are wanted.
     fn with_intervals(&self) -> bool {
-        self.uncertainty.replicates > 0
+        self.with_intervals
     }
+}
+
+/// The per-row quantities of one explained output, before any summary over rows:
+/// what a shard computes and the merge concatenates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawExplanation {
+    /// `"best"` or `"class:K"`.
+    pub(crate) output: String,
+    /// The class explained for each row.
+    pub(crate) classes: Vec<usize>,
+    /// Per-row φ, SII and Φ (with standard errors when sampled).
+    pub(crate) interactions: Interactions,
+    /// v(∅) of each row's class.
+    pub(crate) base_values: Vec<f64>,
+    /// v(M) of each row's class.
+    pub(crate) predictions: Vec<f64>,
+    /// E_b: the Shapley map of each background row's influence on the mean
+    /// coalition values over these rows, `B × M × M` (`None` without intervals).
+    /// A mean over rows, so the E_b of a union of rows is the row-weighted mean
+    /// of its parts' E_b.
+    pub(crate) background: Option<Array3<f64>>,
+}
+
+/// Scores, summaries and intervals of one output from its per-row quantities.
+pub(crate) fn finish_explanation(
+    raw: RawExplanation,
+    uncertainty: &UncertaintyConfig,
+    seed: u64,
+) -> Explanation {
+    let mut e = summarise(
+        raw.output,
+        raw.classes,
+        raw.interactions,
+        raw.base_values,
+        raw.predictions,
+    );
+    e.intervals = raw
+        .background
+        .and_then(|bg| score_intervals(e.interactions.matrix.view(), bg.view(), uncertainty, seed));
+    e.local_std_err = e
+        .interactions
+        .std_err
+        .as_ref()
+        .map(|se| local_std_errors(e.interactions.matrix.view(), se.matrix.view()));
+    e
 }
 
 /// The values of each row's explained class, N × K, out of the N × K × C values.
@@ -634,7 +761,7 @@ fn for_classes(all: &Array3<f64>, classes: &[usize]) -> Array2<f64> {
 fn exact_explanations(
     values: &CoalitionValues<'_>,
     targets: Vec<(String, Vec<usize>)>,
-) -> Result<(Vec<Explanation>, usize)> {
+) -> Result<(Vec<RawExplanation>, usize)> {
     let masks: Vec<u64> = (0..=values.full_mask).collect();
     let all = values.values(&masks)?;
     let mut explanations = Vec::with_capacity(targets.len());
@@ -645,7 +772,7 @@ fn exact_explanations(
         } else {
             None
         };
-        explanations.push(values.summarise(name, classes, inter, background));
+        explanations.push(values.raw(name, classes, inter, background));
     }
     Ok((explanations, (1usize << values.m) - 2))
 }
@@ -659,7 +786,7 @@ fn sampled_explanations(
     values: &CoalitionValues<'_>,
     targets: Vec<(String, Vec<usize>)>,
     sampling: &SamplingConfig,
-) -> Result<(Vec<Explanation>, usize)> {
+) -> Result<(Vec<RawExplanation>, usize)> {
     let (m, n) = (values.m, values.ends.full.nrows());
     let cache: RefCell<Option<(Values, Vec<u64>)>> = RefCell::new(None);
     let cached = |masks: &[u64], pick: &dyn Fn(&Values) -> Array2<f64>| -> Result<Array2<f64>> {
@@ -687,7 +814,7 @@ fn sampled_explanations(
         } else {
             None
         };
-        explanations.push(values.summarise(name, classes, inter, background));
+        explanations.push(values.raw(name, classes, inter, background));
     }
     let masked = cache
         .borrow()
@@ -700,13 +827,13 @@ fn sampled_explanations(
 /// How the values were obtained and what they cost: `masked` coalitions of N rows,
 /// each averaged over B background rows (mean) or K draws, plus the N unmasked
 /// rows and the B background rows of v(M) and v(∅).
-fn masking_report(
+pub(crate) fn masking_report(
     config: &InterShapConfig,
-    rows: &ChosenRows,
+    n: usize,
+    n_bg: usize,
     permutations: usize,
     masked: usize,
 ) -> MaskingReport {
-    let (n, n_bg) = (rows.n(), rows.n_background());
     let rows_per_value = match config.masking {
         Masking::Mean => n_bg,
         Masking::Draws(k) => k,
@@ -735,8 +862,8 @@ fn summarise(
     output: String,
     classes: Vec<usize>,
     interactions: Interactions,
-    base: &Array1<f64>,
-    full: &Array2<f64>,
+    base_values: Vec<f64>,
+    predictions: Vec<f64>,
 ) -> Explanation {
     let local = local_scores(interactions.matrix.view());
     let (local_mean, local_std) = mean_std(&local);
@@ -746,12 +873,6 @@ fn summarise(
         .phi
         .mean_axis(Axis(0))
         .map_or_else(Vec::new, |v| v.to_vec());
-    let base_values: Vec<f64> = classes.iter().map(|&k| base[k]).collect();
-    let predictions: Vec<f64> = classes
-        .iter()
-        .enumerate()
-        .map(|(a, &k)| full[[a, k]])
-        .collect();
     let base_value = mean_std(&base_values).0;
     Explanation {
         output,

@@ -55,6 +55,11 @@ pub struct MaskedInputs<'a> {
     pub seed: u64,
     /// Model rows per forward call.
     pub batch_size: usize,
+    /// Position of the first explained row among all the rows a run explains
+    /// (0 unless this is one shard of a larger run): the random draws of each row
+    /// come from a stream named by its position, so that a shard draws exactly
+    /// what the whole run draws for the same rows.
+    pub first_row: usize,
 }
 
 /// Contiguous row data of a standard-layout matrix.
@@ -198,7 +203,7 @@ impl<'a> Plan<'a> {
         };
         let draws = match data.masking {
             Masking::Mean => None,
-            Masking::Draws(_) => Some(draw_rows(n, k * per_value, n_bg, data.seed)),
+            Masking::Draws(_) => Some(draw_rows(data.first_row, n, k * per_value, n_bg, data.seed)),
         };
         Ok(Plan {
             data,
@@ -385,13 +390,14 @@ impl Sums {
 }
 
 /// Background row indices for `Masking::Draws`: `per_sample` uniform draws with
-/// replacement for each of `n` samples, each sample from its own seeded stream so
-/// that the draws do not depend on batching or threads.
-fn draw_rows(n: usize, per_sample: usize, n_bg: usize, seed: u64) -> Vec<u32> {
+/// replacement for each of `n` samples, each sample from its own seeded stream
+/// (named by its position `first + a` in the whole run) so that the draws depend
+/// neither on batching, threads nor on how the rows are split into shards.
+fn draw_rows(first: usize, n: usize, per_sample: usize, n_bg: usize, seed: u64) -> Vec<u32> {
     let base = stream_id("intershap-masking-draws");
     let mut out = Vec::with_capacity(n * per_sample);
     for a in 0..n {
-        let mut rng = seeded(seed, base.wrapping_add(a as u64));
+        let mut rng = seeded(seed, base.wrapping_add((first + a) as u64));
         out.extend((0..per_sample).map(|_| rng.gen_range(0..n_bg) as u32));
     }
     out

@@ -11,6 +11,7 @@ pub mod config;
 pub mod explain;
 pub mod interval;
 pub mod masking;
+pub mod partial;
 pub mod scores;
 
 pub use config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space};
@@ -18,4 +19,5 @@ pub use explain::{
     explain, AutoBackground, Explanation, InterShapResult, MaskingReport, ModelAccuracy,
 };
 pub use interval::ScoreIntervals;
+pub use partial::{explain_shard, merge, Partial, Shard};
 pub use scores::{interaction_share, local_scores, mean_matrix, pair_shares, PairShare};
