@@ -320,3 +320,29 @@ fn a_small_fixed_background_is_flagged() {
         report.warnings
     );
 }
+
+#[test]
+fn intervals_off_leave_the_scores_unchanged() {
+    let model = Logistic { m: 3 };
+    let inputs = draw(3, 200, 5, 1);
+    let bg = draw(3, 60, 5, 2);
+    let run = |replicates| {
+        let config = InterShapConfig {
+            seed: 5,
+            uncertainty: UncertaintyConfig {
+                replicates,
+                ..UncertaintyConfig::default()
+            },
+            ..InterShapConfig::default()
+        }
+        .validate()
+        .unwrap();
+        explain(&model, &inputs, &bg, &config, &NoProgress).unwrap()
+    };
+    let (off, on) = (run(0), run(200));
+    let (a, b) = (&off.explanations[0], &on.explanations[0]);
+    assert!(a.intervals.is_none() && b.intervals.is_some());
+    assert_eq!(a.global, b.global);
+    assert_eq!(a.mean_matrix, b.mean_matrix);
+    assert_eq!(a.local, b.local);
+}

@@ -617,11 +617,16 @@ impl CoalitionValues<'_> {
             self.model,
             &self.data,
             &inner,
-            Some(&ends.predicted),
+            self.with_intervals().then_some(ends.predicted.as_slice()),
             self.progress,
         )?;
         let (n, c) = ends.full.dim();
-        let n_bg = ends.background.nrows();
+        // The background influence is only kept for intervals.
+        let n_bg = if self.with_intervals() {
+            ends.background.nrows()
+        } else {
+            0
+        };
         let k = masks.len();
         let mut rows = Array3::<f64>::zeros((n, k, c));
         let mut background = Array3::<f64>::zeros((n_bg, k, c));
@@ -632,9 +637,11 @@ impl CoalitionValues<'_> {
             if s == 0 {
                 rows.index_axis_mut(Axis(1), col)
                     .assign(&ends.base.view().insert_axis(Axis(0)));
-                let dev = &ends.background - &ends.base.view().insert_axis(Axis(0));
-                background.index_axis_mut(Axis(1), col).assign(&dev);
-                predicted.column_mut(col).assign(&empty_predicted);
+                if n_bg > 0 {
+                    let dev = &ends.background - &ends.base.view().insert_axis(Axis(0));
+                    background.index_axis_mut(Axis(1), col).assign(&dev);
+                    predicted.column_mut(col).assign(&empty_predicted);
+                }
             } else if s == full_mask {
                 rows.index_axis_mut(Axis(1), col).assign(&ends.full);
             } else {

@@ -93,13 +93,15 @@ pub struct MaskedValues {
     /// (1/B) Σ_b (w_b − 1)·IF_b to first order, which is what the interval of the
     /// global score needs from the background.
     pub background_influence: Array3<f64>,
-    /// The same for each sample's own class (`row_classes`), `B × K`; empty
-    /// without row classes.
+    /// The same for each sample's own class (`row_classes`), `B × K`. Both are
+    /// empty (no rows) without row classes.
     pub background_influence_chosen: Array2<f64>,
 }
 
-/// [`coalition_means`] and the background rows' influence on them; `row_classes`
-/// (one class per sample) adds the influence on each sample's own class.
+/// [`coalition_means`] and, given `row_classes` (one class per sample), the
+/// background rows' influence on them, for every class and for each sample's own
+/// class. Without row classes no influence is accumulated (nothing is spent on it
+/// when no interval is wanted).
 ///
 /// Batches run in parallel in chunks; within a chunk the per-sample sums are
 /// formed in parallel, and the per-background-row sums are folded in batch order
@@ -303,7 +305,7 @@ impl Sums {
     fn new(plan: &Plan<'_>) -> Self {
         Sums {
             groups: Array2::zeros((plan.n * plan.k, plan.c)),
-            background: Array2::zeros((plan.n_bg * plan.k, plan.c)),
+            background: Array2::zeros((plan.row_classes.map_or(0, |_| plan.n_bg * plan.k), plan.c)),
             background_chosen: vec![0.0; plan.row_classes.map_or(0, |_| plan.n_bg * plan.k)],
         }
     }
@@ -313,16 +315,17 @@ impl Sums {
         let rows = b.group_sums.nrows();
         let mut dst = self.groups.slice_mut(s![b.first..b.first + rows, ..]);
         dst += &b.group_sums;
+        let Some(classes) = plan.row_classes else {
+            return;
+        };
         for (i, out_row) in b.out.rows().into_iter().enumerate() {
             let row = b.lo + i;
             let mask = (row / plan.per_value) % plan.k;
             let cell = plan.background_of(row) * plan.k + mask;
             let mut dst = self.background.row_mut(cell);
             dst += &out_row;
-            if let Some(classes) = plan.row_classes {
-                let a = row / (plan.k * plan.per_value);
-                self.background_chosen[cell] += out_row[classes[a]];
-            }
+            let a = row / (plan.k * plan.per_value);
+            self.background_chosen[cell] += out_row[classes[a]];
         }
     }
 
@@ -334,6 +337,13 @@ impl Sums {
         let means = (self.groups / p)
             .into_shape_with_order((n, k, c))
             .map_err(|e| Error::Numerical(e.to_string()))?;
+        if plan.row_classes.is_none() {
+            return Ok(MaskedValues {
+                means,
+                background_influence: Array3::zeros((0, k, c)),
+                background_influence_chosen: Array2::zeros((0, k)),
+            });
+        }
         let mut inf = self.background;
         let mut chosen = self.background_chosen;
         // Subtract v_a(S) once for every time background row b stood in for

@@ -94,6 +94,37 @@ impl ValueFormatter<f64> for Categories {
     }
 }
 
+/// A chart with one category per named bar along x and `y` along y, with the
+/// title, margins, mesh and labels every bar-like figure shares.
+fn category_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    title: &str,
+    names: Vec<String>,
+    y: std::ops::Range<f64>,
+    y_label: &str,
+) -> std::result::Result<
+    ChartContext<
+        'a,
+        SVGBackend<'b>,
+        Cartesian2d<Categories, plotters::coord::types::RangedCoordf64>,
+    >,
+    Box<dyn std::error::Error>,
+> {
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 20))
+        .margin(14)
+        .x_label_area_size(36)
+        .y_label_area_size(70)
+        .build_cartesian_2d(Categories(names), y)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .y_desc(y_label)
+        .label_style((FONT, 13))
+        .draw()?;
+    Ok(chart)
+}
+
 fn centred(size: i32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom))
 }
@@ -133,18 +164,7 @@ fn bars(root: &Area<'_>, title: &str, b: &BarChart) -> Drawn {
         }
     }
     let y = padded(extents.into_iter());
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 20))
-        .margin(14)
-        .x_label_area_size(36)
-        .y_label_area_size(70)
-        .build_cartesian_2d(Categories(names.clone()), y)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .y_desc(b.y_label.as_str())
-        .label_style((FONT, 13))
-        .draw()?;
+    let mut chart = category_chart(root, title, names.clone(), y, &b.y_label)?;
     chart.draw_series(std::iter::once(PathElement::new(
         vec![(0.0, 0.0), (n as f64, 0.0)],
         BLACK.stroke_width(1),
@@ -342,18 +362,7 @@ fn waterfall(root: &Area<'_>, title: &str, w: &Waterfall) -> Drawn {
         levels.push(levels[levels.len() - 1] + s.delta);
     }
     let y = padded(levels.iter().copied().chain([w.end]));
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 20))
-        .margin(14)
-        .x_label_area_size(36)
-        .y_label_area_size(70)
-        .build_cartesian_2d(Categories(names.clone()), y)?;
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
-        .y_desc(w.y_label.as_str())
-        .label_style((FONT, 13))
-        .draw()?;
+    let mut chart = category_chart(root, title, names.clone(), y, &w.y_label)?;
     let mut bars = vec![(0.0, w.start, NEUTRAL, format!("{:.4}", w.start))];
     for (k, s) in w.steps.iter().enumerate() {
         let colour = if s.delta >= 0.0 { UP } else { DOWN };
