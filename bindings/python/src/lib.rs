@@ -11,6 +11,7 @@ mod errors;
 mod interrupt;
 mod intershap;
 mod lsmi;
+mod lsmi_models;
 mod pid;
 #[cfg(feature = "figures")]
 mod report;
@@ -23,6 +24,10 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(dataset::load, m)?)?;
     m.add_function(wrap_pyfunction!(lsmi::lsmi, m)?)?;
+    m.add_class::<lsmi_models::LsmiModels>()?;
+    m.add_function(wrap_pyfunction!(lsmi_models::lsmi_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(lsmi_models::lsmi_score, m)?)?;
+    m.add_function(wrap_pyfunction!(lsmi_models::lsmi_merge, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap_merge, m)?)?;
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;

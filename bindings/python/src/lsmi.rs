@@ -5,7 +5,7 @@ use interplay::data::Split;
 use interplay::lsmi::{
     estimate, estimate_cross_fitted, refit_configs, LsmiConfig, LsmiResult, PairEstimate,
 };
-use interplay::params::Validate;
+use interplay::params::{Checked, Validate};
 use interplay::report::LsmiReport;
 use interplay::uncertainty::UncertaintyConfig;
 use interplay::Units;
@@ -22,7 +22,7 @@ const DEFAULT_FOLDS: usize = 5;
 
 /// A labelled two-modality split from array-likes, checked by the library's split
 /// constructor with errors naming `x1`, `x2` and `y` (plus `suffix`).
-fn labelled_split(
+pub(crate) fn labelled_split(
     x1: &Bound<'_, PyAny>,
     x2: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
@@ -33,6 +33,61 @@ fn labelled_split(
     let mats: Vec<Array2<f32>> = vec![matrix_f32(x1, &names[0])?, matrix_f32(x2, &names[1])?];
     let y = labels(y, &label_name)?;
     split(mats, Some(y), &names, &label_name)
+}
+
+/// The fitting options of `interplay.lsmi` and `interplay.lsmi_fit`; `None`
+/// keeps the library's default.
+pub(crate) struct FitOptions<'a> {
+    pub prior: Option<&'a str>,
+    pub seed: u64,
+    pub adjust: bool,
+    pub standardise: bool,
+    pub epochs: Option<usize>,
+    pub knife_epochs: Option<usize>,
+    pub batch_size: Option<usize>,
+    pub hidden: Option<usize>,
+}
+
+/// The checked LSMI settings of `o` over the library's defaults.
+pub(crate) fn fit_config(o: FitOptions<'_>) -> PyResult<Checked<LsmiConfig>> {
+    let mut config = LsmiConfig {
+        seed: o.seed,
+        adjust: o.adjust,
+        standardise: o.standardise,
+        ..LsmiConfig::default()
+    };
+    if let Some(p) = o.prior {
+        config.prior = p.parse().map_err(to_py_err)?;
+    }
+    if let Some(e) = o.epochs {
+        config.discriminator.epochs = e;
+    }
+    if let Some(e) = o.knife_epochs {
+        config.knife.epochs = e;
+    }
+    if let Some(b) = o.batch_size {
+        config.discriminator.batch_size = b;
+        config.knife.batch_size = b;
+    }
+    if let Some(h) = o.hidden {
+        config.hidden = h;
+    }
+    config.validate().map_err(to_py_err)
+}
+
+/// The checked interval settings (`None`: the library's defaults).
+pub(crate) fn uncertainty_config(
+    confidence: Option<f64>,
+    bootstrap: Option<usize>,
+) -> PyResult<UncertaintyConfig> {
+    let defaults = UncertaintyConfig::default();
+    let checked = UncertaintyConfig {
+        level: confidence.unwrap_or(defaults.level),
+        replicates: bootstrap.unwrap_or(defaults.replicates),
+    }
+    .validate()
+    .map_err(to_py_err)?;
+    Ok(*checked)
 }
 
 /// Run LSMI; the Python wrapper `interplay.lsmi` documents the arguments.
@@ -62,36 +117,17 @@ pub fn lsmi<'py>(
     bootstrap: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let units: Units = parse_or_default(units)?;
-    let mut config = LsmiConfig {
+    let uncertainty = uncertainty_config(confidence, bootstrap)?;
+    let config = fit_config(FitOptions {
+        prior,
         seed,
         adjust,
         standardise,
-        ..LsmiConfig::default()
-    };
-    let defaults = UncertaintyConfig::default();
-    let uncertainty = UncertaintyConfig {
-        level: confidence.unwrap_or(defaults.level),
-        replicates: bootstrap.unwrap_or(defaults.replicates),
-    }
-    .validate()
-    .map_err(to_py_err)?;
-    if let Some(p) = prior {
-        config.prior = p.parse().map_err(to_py_err)?;
-    }
-    if let Some(e) = epochs {
-        config.discriminator.epochs = e;
-    }
-    if let Some(e) = knife_epochs {
-        config.knife.epochs = e;
-    }
-    if let Some(b) = batch_size {
-        config.discriminator.batch_size = b;
-        config.knife.batch_size = b;
-    }
-    if let Some(h) = hidden {
-        config.hidden = h;
-    }
-    let config = config.validate().map_err(to_py_err)?;
+        epochs,
+        knife_epochs,
+        batch_size,
+        hidden,
+    })?;
     let refits = refit_configs(&config, repeats).map_err(to_py_err)?;
     let train = labelled_split(x1, x2, y, "")?;
     let eval = match (x1_eval, x2_eval, y_eval) {
@@ -145,7 +181,7 @@ fn per_sample<'py>(
 
 /// Arrays of the first fit in `u` and the summary: the library's report of all
 /// fits, as the CLI writes it.
-fn result_dict<'py>(
+pub(crate) fn result_dict<'py>(
     py: Python<'py>,
     fits: &[LsmiResult],
     u: Units,

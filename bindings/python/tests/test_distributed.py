@@ -112,3 +112,34 @@ def test_ray_shards_refuse_auto_background(cluster):
         distributed.intershap(_model((2, 2)), inputs, n_background="auto", num_shards=2)
     with pytest.raises(ValueError, match="num_shards"):
         distributed.intershap(_model((2, 2)), inputs, num_shards=0)
+
+
+def _lsmi_rows(n, seed):
+    """Two modalities that both see the label (the second noisier)."""
+    r = np.random.default_rng(seed)
+    y = r.integers(0, 3, n)
+    x1 = (np.eye(3)[y] + r.normal(0, 0.6, (n, 3))).astype(np.float32)
+    x2 = (np.eye(3)[y][:, :2] + r.normal(0, 0.9, (n, 2))).astype(np.float32)
+    return x1, x2, y
+
+
+def test_four_ray_shards_of_lsmi_scoring_equal_one_process(cluster):
+    from interplay import distributed  # noqa: PLC0415
+
+    ray = cluster
+    assert len([n for n in ray.nodes() if n["Alive"]]) == 2, "a head and a worker node"
+    models = interplay.lsmi_fit(*_lsmi_rows(240, 1), seed=2, epochs=4, knife_epochs=3)
+    x1, x2, y = _lsmi_rows(61, 2)
+    kwargs = dict(bootstrap=200, units="bits")
+    single = models.score(x1, x2, y, **kwargs)
+    started = time.perf_counter()
+    sharded = distributed.lsmi(models, x1, x2, y, num_shards=4, **kwargs)
+    print(f"4 Ray shards of LSMI scoring in {time.perf_counter() - started:.2f} s")
+    for name in interplay._lsmi.PER_SAMPLE:
+        np.testing.assert_array_equal(getattr(sharded, name), getattr(single, name))
+    assert sharded.summary == single.summary
+    assert sharded.atoms_interval == single.atoms_interval
+    with pytest.raises(TypeError, match="LsmiModels"):
+        distributed.lsmi("models.safetensors", x1, x2, y, num_shards=2)
+    with pytest.raises(ValueError, match="shards"):
+        distributed.lsmi(models, x1[:3], x2[:3], y[:3], num_shards=4)

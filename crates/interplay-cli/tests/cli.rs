@@ -17,9 +17,11 @@ mod experiment;
 mod generate;
 mod intershap;
 mod lsmi;
+mod lsmi_shards;
 #[cfg(feature = "onnx")]
 mod model_scores;
 mod pid;
 mod report;
+mod shape_shards;
 mod shards;
 mod transactional;

@@ -9,7 +9,7 @@ use ndarray::Array2;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-fn write_data(path: &Path) {
+pub(crate) fn write_data(path: &Path) {
     let mut state = 0x2545_F491_4F6C_DD1Du64;
     let mut uniform = move || {
         state ^= state << 13;
@@ -35,7 +35,7 @@ fn write_data(path: &Path) {
 
 use crate::quiet as interplay;
 
-fn ok(out: &std::process::Output) {
+pub(crate) fn ok(out: &std::process::Output) {
     assert!(
         out.status.success(),
         "{}",
@@ -45,7 +45,7 @@ fn ok(out: &std::process::Output) {
 
 /// Largest difference between the numbers of two JSON values; panics where
 /// anything else (keys, strings, lengths) differs.
-fn max_diff(a: &Value, b: &Value, at: &str) -> f64 {
+pub(crate) fn max_diff(a: &Value, b: &Value, at: &str) -> f64 {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => (x.as_f64().unwrap() - y.as_f64().unwrap()).abs(),
         (Value::Array(x), Value::Array(y)) => {
@@ -166,7 +166,7 @@ fn merged_shards_equal_the_single_run_sampled_every_class() {
     round_trip(&["--permutations", "12", "--output", "all"]);
 }
 
-fn fails_with(args: &[&str], text: &str) {
+pub(crate) fn fails_with(args: &[&str], text: &str) {
     let out = interplay(args);
     assert_eq!(out.status.code(), Some(2), "{args:?}");
     let err = String::from_utf8_lossy(&out.stderr);

@@ -34,6 +34,7 @@ pub mod report;
 pub mod rng;
 pub mod shape;
 pub mod shapley;
+pub mod shard;
 pub mod synth;
 pub mod uncertainty;
 pub mod units;

@@ -21,6 +21,7 @@ mod intershap_xor;
 mod knife_density;
 mod lsmi_coverage;
 mod lsmi_exact;
+mod lsmi_models;
 mod lsmi_oracle;
 mod lsmi_pairs;
 mod lsmi_reference;

@@ -98,3 +98,78 @@ fn wrong_widths_are_rejected() {
     );
     assert!(r.is_err_and(|e| e.is_user_input()));
 }
+
+/// Shards through JSON merge into exactly `shape` + `shape_output` +
+/// `shape_intervals` on all rows; a part claiming a class the model lacks (the
+/// metrics would size tables by it) or missing a row is refused.
+#[test]
+fn shape_shards_merge_into_the_single_run() {
+    use interplay::data::Split;
+    use interplay::params::Validate;
+    use interplay::shape::{merge, shape_intervals, shape_shard, ShapePartial, ShapeSettings};
+    use interplay::shard::Shard;
+    use interplay::uncertainty::UncertaintyConfig;
+    let n = 37;
+    let (x1, x2) = (uniform(n, 5), uniform(n, 6));
+    let labels: Vec<usize> = (0..n)
+        .map(|i| usize::from(x1[[i, 0]] + x2[[i, 0]] > 0.1))
+        .collect();
+    let split = Split::new(vec![x1.clone(), x2.clone()], Some(labels.clone())).unwrap();
+    let background = Split::new(vec![uniform(9, 7), uniform(9, 8)], None).unwrap();
+    let uncertainty = UncertaintyConfig {
+        level: 0.9,
+        replicates: 150,
+    };
+    let settings = ShapeSettings {
+        metric: "macro-f1".into(),
+        seed: 3,
+        uncertainty,
+        background_split: "bg".into(),
+    };
+    let model = AdditiveProbabilities;
+    let views = [x1.view(), x2.view()];
+    let perf = shape(&model, &views, &labels, ShapeMetric::MacroF1).unwrap();
+    let out = shape_output(&model, &views, &background.views()).unwrap();
+    let checked = uncertainty.validate().unwrap();
+    let intervals = shape_intervals(&perf, &out, &labels, &checked, 3).unwrap();
+    for count in [1, 2, 5, 37] {
+        let parts: Vec<ShapePartial> = (0..count)
+            .map(|i| {
+                let s = Shard::new(i, count).unwrap();
+                let p = shape_shard(&model, &split, &background, &settings, s).unwrap();
+                ShapePartial::from_json(p.to_json().unwrap().as_bytes(), "part").unwrap()
+            })
+            .collect();
+        let merged = merge(&parts).unwrap();
+        assert_eq!(merged.performance.cross_modal, perf.cross_modal, "{count}");
+        assert_eq!(merged.performance.predictions, perf.predictions);
+        assert_eq!(merged.output.row_cross, out.row_cross);
+        assert_eq!(merged.output.cross_modal_ratio, out.cross_modal_ratio);
+        assert_eq!(merged.intervals, intervals, "{count}");
+    }
+    let part = |i| {
+        shape_shard(
+            &model,
+            &split,
+            &background,
+            &settings,
+            Shard::new(i, 2).unwrap(),
+        )
+    };
+    let (a, b) = (part(0).unwrap(), part(1).unwrap());
+    let mut lying = b.clone();
+    lying.predictions[0] = usize::MAX;
+    assert!(merge(&[a.clone(), lying]).is_err());
+    let mut short = b.clone();
+    short.singles[1].pop();
+    assert!(merge(&[a.clone(), short]).is_err());
+    assert!(merge(&[a, b]).is_ok());
+    assert!(shape_shard(
+        &model,
+        &split,
+        &background,
+        &settings,
+        Shard::new(0, 38).unwrap()
+    )
+    .is_err());
+}

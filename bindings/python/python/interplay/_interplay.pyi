@@ -66,6 +66,53 @@ def lsmi(
 ) -> Dict[str, Any]:
     """Per-sample LSMI arrays (``redundancy`` … ``entropy_2``) of the first fit, ``units`` and the ``summary`` dict (intervals, repeats, warnings)."""
 
+class LsmiModels:
+    """Fitted LSMI models (classifiers, KNIFE densities, standardisers); pickles as its file's bytes."""
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "LsmiModels": ...
+    @staticmethod
+    def load(path: str) -> "LsmiModels": ...
+    def to_bytes(self) -> bytes: ...
+    def save(self, path: str) -> None: ...
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def dims(self) -> List[int]: ...
+    @property
+    def n_classes(self) -> int: ...
+
+def lsmi_fit(
+    x1: Any,
+    x2: Any,
+    y: Any,
+    prior: Optional[str],
+    seed: int,
+    epochs: Optional[int],
+    knife_epochs: Optional[int],
+    batch_size: Optional[int],
+    hidden: Optional[int],
+    standardise: bool,
+    n_classes: Optional[int],
+) -> LsmiModels:
+    """LSMI's models fitted on ``(x1, x2, y)``."""
+
+def lsmi_score(
+    models: LsmiModels,
+    x1: Any,
+    x2: Any,
+    y: Any,
+    adjust: bool,
+    units: Optional[str],
+    confidence: Optional[float],
+    bootstrap: Optional[int],
+    shard: Optional[Tuple[int, int]] = None,
+) -> Dict[str, Any]:
+    """The dict ``lsmi`` returns, from saved models; with ``shard=(i, n)`` only ``{"partial": bytes}``."""
+
+def lsmi_merge(parts: List[bytes]) -> Dict[str, Any]:
+    """The dict ``lsmi_score`` returns, from the partials of every shard of one run."""
+
 def pid(
     joint: Any,
     x1: Any,

@@ -10,7 +10,7 @@ import numpy as np
 from . import _checks, _interplay
 from ._uncertainty import Interval
 
-__all__ = ["LsmiResult", "lsmi"]
+__all__ = ["LsmiModels", "LsmiResult", "lsmi", "lsmi_fit"]
 
 #: Per-sample arrays of an :class:`LsmiResult`, in the column order of :meth:`LsmiResult.to_pandas`.
 PER_SAMPLE = (
@@ -200,6 +200,11 @@ def lsmi(
         None if confidence is None else float(confidence),
         _checks.optional_integer("bootstrap", bootstrap, 0),
     )
+    return _result_of(raw)
+
+
+def _result_of(raw: Dict[str, Any]) -> LsmiResult:
+    """The :class:`LsmiResult` of the library's result dict."""
     summary = raw["summary"]
     return LsmiResult(
         **{k: raw[k] for k in PER_SAMPLE},
@@ -207,3 +212,123 @@ def lsmi(
         summary=summary,
         warnings=list(summary.get("warnings", [])),
     )
+
+
+def _score_options(adjust: bool, units: Optional[str], confidence: Optional[float],
+                   bootstrap: Optional[int]) -> Dict[str, Any]:
+    """The checked scoring keywords of :meth:`LsmiModels.score` for the library."""
+    return dict(
+        adjust=bool(adjust),
+        units=units,
+        confidence=None if confidence is None else float(confidence),
+        bootstrap=_checks.optional_integer("bootstrap", bootstrap, 0),
+    )
+
+
+class LsmiModels:
+    """LSMI's fitted models of two modalities: the classifiers of x1, x2 and (x1, x2),
+    the KNIFE densities of x1 and x2 and the standardisers, from :func:`lsmi_fit`.
+
+    Fit once, then :meth:`score` any labelled rows of the same widths — on this
+    machine, or in shards on a Ray cluster with :func:`interplay.distributed.lsmi`
+    (the models pickle as their file's bytes). :meth:`save` writes the same
+    ``.safetensors`` file as ``interplay lsmi --save-models``, and :meth:`load` reads
+    it (models of three or more modalities from the CLI can be loaded, but this
+    package scores two).
+    """
+
+    def __init__(self, inner: Any):
+        self._inner = inner
+
+    @classmethod
+    def load(cls, path: Any) -> "LsmiModels":
+        """Read a models file (``ValueError`` when it is not one, naming what is wrong)."""
+        return cls(_interplay.LsmiModels.load(str(path)))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "LsmiModels":
+        """Models from the bytes of a models file."""
+        return cls(_interplay.LsmiModels.from_bytes(bytes(data)))
+
+    def save(self, path: Any) -> None:
+        """Write the models to a ``.safetensors`` file (replaced only once complete)."""
+        self._inner.save(str(path))
+
+    def to_bytes(self) -> bytes:
+        """The bytes of the models file."""
+        return bytes(self._inner.to_bytes())
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hash of the settings and every parameter."""
+        return self._inner.fingerprint
+
+    @property
+    def dims(self) -> List[int]:
+        """Feature widths of the modalities."""
+        return list(self._inner.dims)
+
+    @property
+    def n_classes(self) -> int:
+        """Number of classes of the classifiers."""
+        return int(self._inner.n_classes)
+
+    def score(
+        self,
+        x1: Any,
+        x2: Any,
+        y: Any,
+        *,
+        adjust: bool = True,
+        units: Optional[str] = None,
+        confidence: Optional[float] = None,
+        bootstrap: Optional[int] = None,
+    ) -> LsmiResult:
+        """The per-sample atoms of ``(x1, x2, y)`` (as :func:`lsmi` returns them), from
+        these models without fitting; the dataset-level shift (``adjust``) and the
+        intervals are computed over these rows."""
+        options = _score_options(adjust, units, confidence, bootstrap)
+        return _result_of(_interplay.lsmi_score(self._inner, x1, x2, y, **options))
+
+    def __repr__(self) -> str:
+        return f"LsmiModels(dims={self.dims}, n_classes={self.n_classes}, fingerprint='{self.fingerprint}')"
+
+
+def lsmi_fit(
+    x1: Any,
+    x2: Any,
+    y: Any,
+    *,
+    prior: Optional[str] = None,
+    seed: int = 0,
+    epochs: Optional[int] = None,
+    knife_epochs: Optional[int] = None,
+    batch_size: Optional[int] = None,
+    hidden: Optional[int] = None,
+    standardise: bool = True,
+    n_classes: Optional[int] = None,
+) -> LsmiModels:
+    """Fit LSMI's classifiers and densities on ``(x1, x2, y)`` and return them as
+    :class:`LsmiModels`, to score other rows later (``models.score(...)``) or in shards
+    on Ray (:func:`interplay.distributed.lsmi`) without fitting again.
+
+    The options mean what they mean in :func:`lsmi`. ``n_classes`` widens the
+    classifiers beyond the training labels' classes (``None``: the largest training
+    label + 1); rows scored later must have labels below it. ``lsmi(x1, x2, y,
+    x1_eval=..., ...)`` equals ``lsmi_fit(x1, x2, y, ...).score(x1_eval, ...)`` when the
+    evaluation labels have no class the training labels lack.
+    """
+    inner = _interplay.lsmi_fit(
+        x1,
+        x2,
+        y,
+        prior,
+        _checks.seed(seed),
+        _checks.optional_integer("epochs", epochs, 1),
+        _checks.optional_integer("knife_epochs", knife_epochs, 1),
+        _checks.optional_integer("batch_size", batch_size, 1),
+        _checks.optional_integer("hidden", hidden, 1),
+        bool(standardise),
+        _checks.optional_integer("n_classes", n_classes, 2),
+    )
+    return LsmiModels(inner)

@@ -1,25 +1,32 @@
-"""InterSHAP on a Ray cluster: the explained rows are cut into shards, each shard runs
-as one Ray task (on a GPU when ``num_gpus`` is given), and the library merges the
-shards' partial results exactly into the result of a single run.
+"""InterSHAP and LSMI scoring on a Ray cluster: the rows are cut into shards, each
+shard runs as one Ray task (on a GPU when ``num_gpus`` is given), and the library
+merges the shards' partial results exactly into the result of a single run.
 
-Why this is exact: every per-row quantity depends only on its row, the background and
-the seed, and the only quantity summed over rows (each background row's influence, for
-the intervals) is kept as a mean with its row count; the merge puts the rows back in
-order and summarises them with the same code as a single run (see the Rust docs of
-``interplay::intershap::partial``). Results equal :func:`interplay.intershap` with the
-same arguments to about 1e-16.
+* :func:`intershap`: every per-row quantity depends only on its row, the background
+  and the seed, and the only quantity summed over rows (each background row's
+  influence, for the intervals) is kept as a mean with its row count; the merge puts
+  the rows back in order and summarises them with the same code as a single run (see
+  the Rust docs of ``interplay::intershap::partial``). Results equal
+  :func:`interplay.intershap` with the same arguments to about 1e-16.
+* :func:`lsmi`: models fitted once (:func:`interplay.lsmi_fit`) score shards of the
+  rows; a row's PMIs and entropies depend only on the row and the models, and the
+  dataset-level shift and the intervals are computed after the merge, so results
+  equal ``models.score(...)`` bit for bit.
 
 Ray is optional: ``pip install interplay[ray]``. A multi-node recipe is in the README.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Union
+import contextlib
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
 from . import _interplay
 from ._intershap import InterShapResult, ModelLike, _result_of, _run
+from ._lsmi import LsmiModels, LsmiResult, _score_options
+from ._lsmi import _result_of as _lsmi_result_of
 
-__all__ = ["intershap"]
+__all__ = ["intershap", "lsmi"]
 
 
 def _import_ray():
@@ -36,6 +43,39 @@ def _shard_task(model: ModelLike, inputs: List[Any], background: Optional[List[A
                 options: Dict[str, Any], shard: tuple) -> bytes:
     """One Ray task: shard ``shard = (i, n)`` of the rows, as the library's partial (JSON)."""
     return bytes(_run(model, inputs, background=background, shard=shard, **options)["partial"])
+
+
+@contextlib.contextmanager
+def _connected(ray_address: Optional[str]) -> Iterator[Any]:
+    """Ray, connected: to ``ray_address`` (or a new local Ray when ``None``) and
+    disconnected at the end when not initialised yet; an existing connection as is."""
+    ray = _import_ray()
+    started = False
+    if not ray.is_initialized():
+        ray.init(address=ray_address, logging_level="warning", log_to_driver=False)
+        started = True
+    try:
+        yield ray
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _shard_count(ray: Any, num_shards: Optional[int]) -> int:
+    """``num_shards`` checked, or the cluster's CPU count."""
+    if num_shards is None:
+        num_shards = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    if isinstance(num_shards, bool) or not isinstance(num_shards, int) or num_shards < 1:
+        raise ValueError(f"num_shards must be an integer of at least 1, got {num_shards!r}")
+    return num_shards
+
+
+def _remote(ray: Any, function: Any, num_cpus: float, num_gpus: Optional[float]) -> Any:
+    """``function`` as a Ray task asking for these resources."""
+    resources: Dict[str, Any] = {"num_cpus": num_cpus}
+    if num_gpus is not None:
+        resources["num_gpus"] = num_gpus
+    return ray.remote(**resources)(function)
 
 
 def intershap(
@@ -84,45 +124,83 @@ def intershap(
         Resources each task asks Ray for (``num_gpus`` makes them GPU tasks; the model
         callable is then responsible for putting its batches on the GPU).
     """
-    ray = _import_ray()
-    started = False
-    if not ray.is_initialized():
-        ray.init(address=ray_address, logging_level="warning", log_to_driver=False)
-        started = True
-    try:
-        if num_shards is None:
-            num_shards = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        if isinstance(num_shards, bool) or not isinstance(num_shards, int) or num_shards < 1:
-            raise ValueError(f"num_shards must be an integer of at least 1, got {num_shards!r}")
-        names = None if modality_names is None else [str(n) for n in modality_names]
-        options = dict(
-            n_background=n_background,
-            output=output,
-            space=space,
-            concat=concat,
-            batch_size=batch_size,
-            seed=seed,
-            returns=returns,
-            modality_names=names,
-            confidence=confidence,
-            bootstrap=bootstrap,
-            ci_target=ci_target,
-            labels=labels,
-        )
-        resources: Dict[str, Any] = {"num_cpus": num_cpus}
-        if num_gpus is not None:
-            resources["num_gpus"] = num_gpus
-        task = ray.remote(**resources)(_shard_task)
+    names = None if modality_names is None else [str(n) for n in modality_names]
+    options = dict(
+        n_background=n_background,
+        output=output,
+        space=space,
+        concat=concat,
+        batch_size=batch_size,
+        seed=seed,
+        returns=returns,
+        modality_names=names,
+        confidence=confidence,
+        bootstrap=bootstrap,
+        ci_target=ci_target,
+        labels=labels,
+    )
+    with _connected(ray_address) as ray:
+        count = _shard_count(ray, num_shards)
+        task = _remote(ray, _shard_task, num_cpus, num_gpus)
         # Every task reads the same rows from the object store (put once).
         model_ref = ray.put(model)
         inputs_ref = ray.put(list(inputs))
         background_ref = ray.put(None if background is None else list(background))
         refs = [
-            task.remote(model_ref, inputs_ref, background_ref, options, (i, num_shards))
-            for i in range(num_shards)
+            task.remote(model_ref, inputs_ref, background_ref, options, (i, count))
+            for i in range(count)
         ]
         parts = ray.get(refs)
-    finally:
-        if started:
-            ray.shutdown()
     return _result_of(_interplay.intershap_merge(parts, names))
+
+
+def _lsmi_shard_task(models: LsmiModels, x1: Any, x2: Any, y: Any,
+                     options: Dict[str, Any], shard: tuple) -> bytes:
+    """One Ray task: shard ``shard = (i, n)`` of the rows, as the library's partial (JSON)."""
+    raw = _interplay.lsmi_score(models._inner, x1, x2, y, shard=shard, **options)
+    return bytes(raw["partial"])
+
+
+def lsmi(
+    models: LsmiModels,
+    x1: Any,
+    x2: Any,
+    y: Any,
+    *,
+    num_shards: Optional[int] = None,
+    ray_address: Optional[str] = None,
+    num_gpus: Optional[float] = None,
+    num_cpus: float = 1,
+    adjust: bool = True,
+    units: Optional[str] = None,
+    confidence: Optional[float] = None,
+    bootstrap: Optional[int] = None,
+) -> LsmiResult:
+    """``models.score(x1, x2, y, ...)`` with the rows scored by ``num_shards`` Ray tasks.
+
+    ``models`` come from :func:`interplay.lsmi_fit` (or :meth:`LsmiModels.load`); they
+    travel to the workers once, through Ray's object store, as their file's bytes.
+    The result equals ``models.score`` with the same arguments bit for bit: the
+    shards return each row's PMIs and entropies, and the shift and the intervals are
+    computed over all rows after the merge.
+
+    Parameters
+    ----------
+    num_shards:
+        Number of Ray tasks (default: the cluster's CPU count); at most the number of
+        rows.
+    ray_address, num_gpus, num_cpus:
+        As in :func:`intershap`.
+    adjust, units, confidence, bootstrap:
+        As in :meth:`LsmiModels.score`.
+    """
+    if not isinstance(models, LsmiModels):
+        raise TypeError(f"models must be interplay.LsmiModels (from lsmi_fit), got {type(models).__name__}")
+    options = _score_options(adjust, units, confidence, bootstrap)
+    with _connected(ray_address) as ray:
+        count = _shard_count(ray, num_shards)
+        task = _remote(ray, _lsmi_shard_task, num_cpus, num_gpus)
+        refs_in = [ray.put(v) for v in (models, x1, x2, y)]
+        refs = [task.remote(*refs_in, options, (i, count)) for i in range(count)]
+        parts = ray.get(refs)
+    return _lsmi_result_of(_interplay.lsmi_merge(parts))

@@ -11,12 +11,14 @@ use interplay::data::{Dataset, Split};
 use interplay::knife::{KnifeConfig, KnifeInit};
 use interplay::lsmi::uncertainty::MAX_REPEATS;
 use interplay::lsmi::{
-    estimate, estimate_cross_fitted, refit_configs, LsmiConfig, LsmiResult, Prior,
+    estimate_cross_fitted, refit_configs, score_shard, FittedLsmi, LsmiConfig, LsmiResult, Prior,
+    ScoreSettings,
 };
 use interplay::nn::ClassifierTraining;
 use interplay::params::{Checked, Validate};
 use interplay::report::table::{check_format, lsmi_table, TABLE_EXTENSIONS};
 use interplay::report::LsmiReport;
+use interplay::shard::Shard;
 use interplay::Units;
 use std::path::PathBuf;
 
@@ -49,7 +51,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = SplitChoice::Val)]
     pub split: SplitChoice,
     /// Label prior in the pointwise mutual informations.
-    #[arg(long, default_value_t = defaults().prior)]
+    #[arg(long, default_value_t = defaults().prior, conflicts_with = "models")]
     pub prior: Prior,
     /// Report the raw atoms without the original's dataset-level shift.
     #[arg(long)]
@@ -57,13 +59,14 @@ pub struct Args {
     /// Fit on the features as given, without standardising each modality with the
     /// training rows' mean and standard deviation (the original code's behaviour;
     /// LSMI's redundancy then depends on the features' scales).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "models")]
     pub no_standardise: bool,
     /// Refit with K seeds (seed, seed+1, …) on the same rows and report each
     /// atom's mean over refits, its between-seed spread and a combined interval
     /// (sampling and seed error); the rest of the report is the first fit's.
     #[arg(long, value_name = "K", default_value_t = 1,
-          value_parser = clap::value_parser!(u64).range(1..=MAX_REPEATS as u64))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_REPEATS as u64),
+          conflicts_with_all = ["models", "save_models"])]
     pub repeats: u64,
     /// Interval settings.
     #[command(flatten)]
@@ -72,39 +75,58 @@ pub struct Args {
     #[arg(long, default_value_t = Units::default())]
     pub units: Units,
     /// Seed of every random choice (initialisation, batch order, folds).
-    #[arg(long, default_value_t = defaults().seed)]
+    #[arg(long, default_value_t = defaults().seed, conflicts_with = "models")]
     pub seed: u64,
     /// Training epochs of the classifiers.
-    #[arg(long, default_value_t = defaults().discriminator.epochs)]
+    #[arg(long, default_value_t = defaults().discriminator.epochs, conflicts_with = "models")]
     pub epochs_discriminator: usize,
     /// Training epochs of the KNIFE entropy estimators.
-    #[arg(long, default_value_t = defaults().knife.epochs)]
+    #[arg(long, default_value_t = defaults().knife.epochs, conflicts_with = "models")]
     pub epochs_entropy: usize,
     /// Mini-batch size of all training.
-    #[arg(long, default_value_t = defaults().discriminator.batch_size)]
+    #[arg(long, default_value_t = defaults().discriminator.batch_size, conflicts_with = "models")]
     pub batch_size: usize,
     /// Hidden width of the classifiers' two hidden layers.
-    #[arg(long, default_value_t = defaults().hidden)]
+    #[arg(long, default_value_t = defaults().hidden, conflicts_with = "models")]
     pub hidden: usize,
     /// KNIFE mixture components per modality.
-    #[arg(long, default_value_t = defaults().knife.components)]
+    #[arg(long, default_value_t = defaults().knife.components, conflicts_with = "models")]
     pub components: usize,
     /// Where KNIFE's component means start: at random training rows (`samples`,
     /// better fits) or N(0, init_std²) (`random`, the original code).
-    #[arg(long, default_value_t = defaults().knife.init)]
+    #[arg(long, default_value_t = defaults().knife.init, conflicts_with = "models")]
     pub knife_init: KnifeInit,
     /// Standard deviation of KNIFE's initial log-scales and coupling (the original
     /// code uses 1.0 with random means).
-    #[arg(long, default_value_t = defaults().knife.init_std)]
+    #[arg(long, default_value_t = defaults().knife.init_std, conflicts_with = "models")]
     pub knife_init_std: f64,
     /// Compatibility with the original code, which never zeroes KNIFE's gradients
     /// (Adam then sees the running sum of all batch gradients).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "models")]
     pub accumulate_knife_grads: bool,
     /// Cross-fit with K folds over the chosen rows, so every row gets an
     /// out-of-fold estimate (use for single-split data).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", conflicts_with = "models")]
     pub folds: Option<usize>,
+    /// Save the fitted classifiers, densities and standardisers to this
+    /// `.safetensors` file, to score other rows (or shards of them) later with
+    /// --models without fitting again.
+    #[arg(long, value_name = "OUT", conflicts_with_all = ["models", "folds"])]
+    pub save_models: Option<PathBuf>,
+    /// Score the rows with models saved by --save-models instead of fitting
+    /// (the fitting flags are then the file's; --no-adjust and the interval
+    /// flags still apply).
+    #[arg(long, value_name = "FILE")]
+    pub models: Option<PathBuf>,
+    /// Score only shard i of n (0-based, `0/4` … `3/4`) of the rows with
+    /// --models and write its partial result to --partial; `interplay merge`
+    /// puts the shards together into the report of one run.
+    #[arg(long, value_name = "I/N", requires_all = ["models", "partial"],
+          conflicts_with_all = ["json", "per_sample"])]
+    pub shard: Option<Shard>,
+    /// Where --shard writes its partial result (JSON).
+    #[arg(long, value_name = "OUT", requires = "shard")]
+    pub partial: Option<PathBuf>,
     /// Write the results as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -147,13 +169,24 @@ fn split_or_usage<'a>(data: &'a Dataset, name: &str, hint: &str) -> anyhow::Resu
         .ok_or_else(|| UsageError(format!("the data have no '{name}' split; {hint}")).into())
 }
 
-/// Fit and decompose as the arguments ask; returns the split label reported.
+/// The rows `--split` decomposes without cross-fitting.
+fn eval_rows(args: &Args, data: &Dataset) -> anyhow::Result<Split> {
+    let hint = "use --folds K to cross-fit a single split";
+    Ok(match args.split {
+        SplitChoice::Val => split_or_usage(data, "val", hint)?.clone(),
+        SplitChoice::Train => split_or_usage(data, "train", hint)?.clone(),
+        SplitChoice::All => data.concat_all()?,
+    })
+}
+
+/// Fit and decompose as the arguments ask; returns the split label reported and,
+/// without cross-fitting, the fitted models (for --save-models).
 fn run_estimate(
     args: &Args,
     config: &Checked<LsmiConfig>,
     data: &Dataset,
     bars: &Bars,
-) -> anyhow::Result<(LsmiResult, String)> {
+) -> anyhow::Result<(LsmiResult, String, Option<FittedLsmi>)> {
     if let Some(k) = args.folds {
         let rows = match args.split {
             SplitChoice::All => data.concat_all()?,
@@ -161,16 +194,13 @@ fn run_estimate(
             SplitChoice::Train => split_or_usage(data, "train", "use --split all")?.clone(),
         };
         let label = format!("{} ({k}-fold cross-fitted)", split_name(args.split));
-        return Ok((estimate_cross_fitted(&rows, k, config, bars)?, label));
+        return Ok((estimate_cross_fitted(&rows, k, config, bars)?, label, None));
     }
-    let hint = "use --folds K to cross-fit a single split";
-    let train = split_or_usage(data, "train", hint)?;
-    let result = match args.split {
-        SplitChoice::Val => estimate(train, split_or_usage(data, "val", hint)?, config, bars)?,
-        SplitChoice::Train => estimate(train, train, config, bars)?,
-        SplitChoice::All => estimate(train, &data.concat_all()?, config, bars)?,
-    };
-    Ok((result, split_name(args.split).to_string()))
+    let train = split_or_usage(data, "train", "use --folds K to cross-fit a single split")?;
+    let eval = eval_rows(args, data)?;
+    let fitted = FittedLsmi::fit_for(train, &eval, config, bars)?;
+    let result = fitted.score(&eval, config.adjust)?;
+    Ok((result, split_name(args.split).to_string(), Some(fitted)))
 }
 
 fn split_name(s: SplitChoice) -> &'static str {
@@ -190,25 +220,67 @@ pub fn run(args: Args, ctx: crate::Context) -> anyhow::Result<()> {
             args.per_sample.as_deref(),
             &TABLE_EXTENSIONS,
         ),
+        (
+            "--save-models",
+            args.save_models.as_deref(),
+            &["safetensors"],
+        ),
+        ("--partial", args.partial.as_deref(), &["json"]),
     ])?;
     if let Some(path) = &args.per_sample {
         check_format(path)?;
     }
-    let config = args.config().validate()?;
     let uncertainty = args.uncertainty.config()?;
-    let refits = refit_configs(&config, args.repeats as usize)?;
     let data = args
         .data
         .load(None)
         .with_context(|| format!("reading {}", args.data.data.display()))?;
     let bars = Bars::new(ctx.quiet);
-    let mut fits = Vec::with_capacity(refits.len());
-    let mut split = String::new();
-    for refit in &refits {
-        let (result, label) = run_estimate(&args, refit, &data, &bars)?;
-        fits.push(result);
-        split = label;
-    }
+    let (fits, config, split) = match &args.models {
+        Some(path) => {
+            let fitted = FittedLsmi::load(path)?;
+            let settings = ScoreSettings {
+                adjust: !args.no_adjust,
+                uncertainty: *uncertainty,
+                units: args.units,
+                evaluated: split_name(args.split).to_string(),
+            };
+            let eval = eval_rows(&args, &data)?;
+            if let (Some(shard), Some(out)) = (args.shard, &args.partial) {
+                let part = score_shard(&fitted, &eval, shard, &settings)?;
+                say!(
+                    "LSMI shard {shard} of split '{}': rows {}..{} of {}",
+                    settings.evaluated,
+                    part.first_row,
+                    part.first_row + part.rows(),
+                    part.total_rows
+                );
+                outputs.json(out, &part)?;
+                return outputs.commit();
+            }
+            let result = fitted.score(&eval, settings.adjust)?;
+            let config = LsmiConfig {
+                adjust: settings.adjust,
+                ..*fitted.config()
+            };
+            (vec![result], config, settings.evaluated)
+        }
+        None => {
+            let config = args.config().validate()?;
+            let refits = refit_configs(&config, args.repeats as usize)?;
+            let mut fits = Vec::with_capacity(refits.len());
+            let mut split = String::new();
+            for refit in &refits {
+                let (result, label, fitted) = run_estimate(&args, refit, &data, &bars)?;
+                if let (Some(path), Some(fitted)) = (&args.save_models, fitted) {
+                    outputs.staging().write_bytes(path, &fitted.to_bytes()?)?;
+                }
+                fits.push(result);
+                split = label;
+            }
+            (fits, *config, split)
+        }
+    };
     let report = LsmiReport::new(&fits, &config, &uncertainty, args.folds, &split, args.units)?;
     say!(
         "LSMI on {} ({} rows, split {split}, {} prior), {}:",

@@ -1,14 +1,18 @@
-//! `interplay merge`: the report of one InterSHAP run from the partial results of
-//! its shards (`interplay intershap --shard i/n --partial F`).
+//! `interplay merge`: the report of one run from the partial results of its
+//! shards (`interplay intershap|shape --shard i/n --partial F` or `interplay
+//! lsmi --models M --shard i/n --partial F`); the parts say which they are.
 
 use interplay::intershap::{merge, Partial};
-use interplay::report::table::{check_format, intershap_table, TABLE_EXTENSIONS};
+use interplay::lsmi::LsmiPartial;
+use interplay::report::table::{check_format, intershap_table, lsmi_table, TABLE_EXTENSIONS};
 use interplay::report::InterShapReport;
-use std::path::PathBuf;
+use interplay::shape::ShapePartial;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::intershap::print_result;
-use crate::output::Outputs;
+use super::UsageError;
+use crate::output::{warn_all, Outputs};
 
 /// Arguments of `interplay merge`.
 #[derive(Debug, clap::Args)]
@@ -17,11 +21,12 @@ pub struct Args {
     #[arg(required = true, value_name = "PARTIAL")]
     pub parts: Vec<PathBuf>,
     /// Write the merged report as JSON to this file (the report `interplay
-    /// intershap --json` writes; schema: docs/schema/intershap.schema.json).
+    /// intershap --json` or `interplay lsmi --json` writes; schemas in
+    /// docs/schema/).
     #[arg(long, short = 'o', visible_alias = "json", value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Write one row per sample (local score, v(∅), v(M), φ and Φ) to this file:
-    /// CSV, NumPy .npz or Apache .parquet by extension.
+    /// Write one row per sample (as the command's own --per-sample) to this
+    /// file: CSV, NumPy .npz or Apache .parquet by extension.
     #[arg(long, value_name = "OUT")]
     pub per_sample: Option<PathBuf>,
 }
@@ -30,7 +35,8 @@ pub struct Args {
 /// modality pair, so anything bigger is not one (and is not read into memory).
 const MAX_PARTIAL_BYTES: u64 = 8 << 30;
 
-fn read_part(path: &std::path::Path) -> anyhow::Result<Partial> {
+/// The bytes of a partial file, refused unread when larger than any partial.
+fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
     let io = |e: std::io::Error| interplay::Error::Io {
         path: path.display().to_string(),
         message: e.to_string(),
@@ -43,8 +49,18 @@ fn read_part(path: &std::path::Path) -> anyhow::Result<Partial> {
         )
         .into());
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    Ok(Partial::from_json(&bytes, &path.display().to_string())?)
+    Ok(std::fs::read(path).map_err(io)?)
+}
+
+/// The `kind` a partial file declares (without building its arrays).
+fn kind_of(bytes: &[u8], path: &Path) -> anyhow::Result<String> {
+    #[derive(serde::Deserialize)]
+    struct Kind {
+        kind: String,
+    }
+    let kind: Kind = serde_json::from_slice(bytes)
+        .map_err(|e| interplay::Error::format(path, format!("not a partial result: {e}")))?;
+    Ok(kind.kind)
 }
 
 /// Run `interplay merge`.
@@ -61,11 +77,30 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         check_format(path)?;
     }
     let start = Instant::now();
-    let parts = args
+    let files = args
         .parts
         .iter()
-        .map(|p| read_part(p))
+        .map(|p| read_bytes(p).map(|b| (p.as_path(), b)))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let (first, bytes) = &files[0];
+    match kind_of(bytes, first)?.as_str() {
+        interplay::lsmi::partial::LSMI_PARTIAL_KIND => merge_lsmi(&files, &args, &mut outputs)?,
+        interplay::shape::partial::SHAPE_PARTIAL_KIND => merge_shape(&files, &args, &mut outputs)?,
+        _ => merge_intershap(&files, &args, &mut outputs, start)?,
+    }
+    outputs.commit()
+}
+
+fn merge_intershap(
+    files: &[(&Path, Vec<u8>)],
+    args: &Args,
+    outputs: &mut Outputs,
+    start: Instant,
+) -> anyhow::Result<()> {
+    let parts = files
+        .iter()
+        .map(|(p, b)| Partial::from_json(b, &p.display().to_string()))
+        .collect::<interplay::Result<Vec<_>>>()?;
     let result = merge(&parts)?;
     let config = parts[0].config()?;
     let report = InterShapReport::new(&result, &config, None);
@@ -81,5 +116,64 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     if let Some(path) = &args.per_sample {
         intershap_table(&result)?.write(outputs.staging(), path)?;
     }
-    outputs.commit()
+    Ok(())
+}
+
+fn merge_lsmi(
+    files: &[(&Path, Vec<u8>)],
+    args: &Args,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    let parts = files
+        .iter()
+        .map(|(p, b)| LsmiPartial::from_json(b, &p.display().to_string()))
+        .collect::<interplay::Result<Vec<_>>>()?;
+    let merged = interplay::lsmi::merge(&parts)?;
+    let report = merged.report()?;
+    let units = merged.settings.units;
+    say!(
+        "LSMI from {} merged shards ({} rows, split {}, {} prior), {}:",
+        parts.len(),
+        report.n,
+        report.evaluated,
+        report.settings.prior,
+        units.name()
+    );
+    say!("{}", super::lsmi::text(&report));
+    warn_all(&report.warnings);
+    if let Some(path) = &args.output {
+        outputs.json(path, &report)?;
+    }
+    if let Some(path) = &args.per_sample {
+        lsmi_table(&merged.result, units)?.write(outputs.staging(), path)?;
+    }
+    Ok(())
+}
+
+fn merge_shape(
+    files: &[(&Path, Vec<u8>)],
+    args: &Args,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    if args.per_sample.is_some() {
+        return Err(UsageError("SHAPE has no per-sample table: drop --per-sample".into()).into());
+    }
+    let parts = files
+        .iter()
+        .map(|(p, b)| ShapePartial::from_json(b, &p.display().to_string()))
+        .collect::<interplay::Result<Vec<_>>>()?;
+    let merged = interplay::shape::merge(&parts)?;
+    let s = &merged.settings;
+    say!("SHAPE from {} merged shards:", parts.len());
+    let report = super::shape::print_result(
+        &merged.performance,
+        &merged.output,
+        merged.intervals,
+        &s.background_split,
+        s.seed,
+    );
+    if let Some(path) = &args.output {
+        outputs.json(path, &report)?;
+    }
+    Ok(())
 }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use interplay::intershap::{BackgroundRows, InterShapConfig};
 use interplay::model::eval::background_rows;
 use interplay::report::ShapeReport;
-use interplay::shape::{shape, shape_intervals, shape_output, ShapeMetric};
+use interplay::shape::{
+    shape, shape_intervals, shape_output, shape_shard, ShapeIntervals, ShapeMetric,
+    ShapeOutputResult, ShapeResult, ShapeSettings,
+};
+use interplay::shard::Shard;
 
 use super::model_input::ModelInput;
 use super::split_choice::pick_split;
@@ -31,6 +35,19 @@ pub struct Args {
     pub seed: u64,
     #[command(flatten)]
     pub uncertainty: UncertaintyArgs,
+    /// Score only shard i of n (0-based, `0/4` … `3/4`) of the rows and write
+    /// its partial result to --partial; `interplay merge` puts the shards
+    /// together into the report of one run.
+    #[arg(
+        long,
+        value_name = "I/N",
+        requires = "partial",
+        conflicts_with = "json"
+    )]
+    pub shard: Option<Shard>,
+    /// Where --shard writes its partial result (JSON).
+    #[arg(long, value_name = "OUT", requires = "shard")]
+    pub partial: Option<PathBuf>,
     /// Also write the result as JSON to this file.
     #[arg(long, value_name = "OUT")]
     pub json: Option<PathBuf>,
@@ -38,15 +55,15 @@ pub struct Args {
 
 /// Run `interplay shape`.
 pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
-    let mut outputs = Outputs::plan(&[("--json", args.json.as_deref(), &["json"])])?;
+    let mut outputs = Outputs::plan(&[
+        ("--json", args.json.as_deref(), &["json"]),
+        ("--partial", args.partial.as_deref(), &["json"]),
+    ])?;
     let metric = args.metric;
     let uncertainty = args.uncertainty.config()?;
     let (dataset, split_name, model) = args.input.load()?;
     let split = dataset.split(&split_name)?;
     let labels = split.require_labels("SHAPE")?;
-    let views = split.views();
-    let perf = shape(model.as_ref(), &views, labels, metric)?;
-
     let bg_name = if dataset.split_names().contains(&"train") {
         "train".to_string()
     } else {
@@ -55,9 +72,43 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let bg_split = dataset.split(&bg_name)?;
     let idx = background_rows(bg_split.len(), args.background.rows(), args.seed);
     let background = bg_split.select(&idx);
+    if let (Some(shard), Some(path)) = (args.shard, &args.partial) {
+        let settings = ShapeSettings {
+            metric: metric.to_string(),
+            seed: args.seed,
+            uncertainty: *uncertainty,
+            background_split: bg_name,
+        };
+        let part = shape_shard(model.as_ref(), split, &background, &settings, shard)?;
+        say!(
+            "SHAPE shard {shard} of split '{split_name}': rows {}..{} of {}",
+            part.first_row,
+            part.first_row + part.labels.len(),
+            part.total_rows
+        );
+        outputs.json(path, &part)?;
+        return outputs.commit();
+    }
+    let views = split.views();
+    let perf = shape(model.as_ref(), &views, labels, metric)?;
     let out = shape_output(model.as_ref(), &views, &background.views())?;
     let intervals = shape_intervals(&perf, &out, labels, &uncertainty, args.seed)?;
+    let report = print_result(&perf, &out, intervals, &bg_name, args.seed);
+    if let Some(path) = &args.json {
+        outputs.json(path, &report)?;
+    }
+    outputs.commit()
+}
 
+/// Print both variants (and their intervals) and return their report.
+pub fn print_result(
+    perf: &ShapeResult,
+    out: &ShapeOutputResult,
+    intervals: Option<ShapeIntervals>,
+    bg_name: &str,
+    seed: u64,
+) -> ShapeReport {
+    let metric = perf.metric;
     let mut rows = vec![vec!["base (majority)".into(), format!("{:.4}", perf.base)]];
     rows.push(vec!["all modalities".into(), format!("{:.4}", perf.full)]);
     for (i, p) in perf.single.iter().enumerate() {
@@ -93,10 +144,5 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
             crate::output::interval_note(&i.performance_cross_modal)
         );
     }
-    let report = ShapeReport::new(&perf, &out, args.seed).with_intervals(intervals);
-    if let Some(path) = &args.json {
-        outputs.json(path, &report)?;
-    }
-    outputs.commit()?;
-    Ok(())
+    ShapeReport::new(perf, out, seed).with_intervals(intervals)
 }

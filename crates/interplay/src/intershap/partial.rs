@@ -22,7 +22,6 @@
 
 use ndarray::{Array2, Array3};
 use serde::{Deserialize, Serialize};
-use std::ops::Range;
 
 use super::config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space};
 use super::explain::{
@@ -35,6 +34,8 @@ use crate::params::{Checked, Validate};
 use crate::progress::Progress;
 use crate::shapley::sampling::MAX_SAMPLED_PLAYERS;
 use crate::shapley::{Interactions, StdErrors};
+pub use crate::shard::Shard;
+use crate::shard::{hash_matrices, hash_split, in_shard_order, Fnv};
 use crate::{Error, Result};
 
 /// What a partial file says it is, so another JSON file is not mistaken for one.
@@ -42,53 +43,6 @@ pub const PARTIAL_KIND: &str = "interplay-intershap-partial";
 
 /// Version of the partial format; parts of another version are refused.
 pub const PARTIAL_VERSION: u32 = 1;
-
-/// One of `count` shards of a run, 0-based: shard `index` explains the
-/// positions `index·N/count .. (index+1)·N/count` of the N explained rows, so
-/// the shards of any count partition the rows into near-equal contiguous parts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    /// 0-based index, below `count`.
-    pub index: usize,
-    /// Number of shards (at least 1).
-    pub count: usize,
-}
-
-impl Shard {
-    /// Shard `index` of `count`; refuses an index beyond the count.
-    pub fn new(index: usize, count: usize) -> Result<Shard> {
-        if count == 0 || index >= count {
-            return Err(Error::invalid(format!(
-                "shard must be i/n with 0 ≤ i < n, got {index}/{count}"
-            )));
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// The positions among `total` explained rows this shard explains.
-    pub fn rows(self, total: usize) -> Range<usize> {
-        let cut = |i: usize| ((i as u128 * total as u128) / self.count.max(1) as u128) as usize;
-        cut(self.index)..cut(self.index + 1)
-    }
-}
-
-impl std::str::FromStr for Shard {
-    type Err = Error;
-    /// `i/n`, 0-based (`0/4` … `3/4`), as a batch scheduler's array index gives it.
-    fn from_str(text: &str) -> Result<Shard> {
-        let bad = || Error::invalid(format!("shard must be i/n with 0 ≤ i < n, got '{text}'"));
-        let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let i = i.trim().parse().map_err(|_| bad())?;
-        let n = n.trim().parse().map_err(|_| bad())?;
-        Shard::new(i, n)
-    }
-}
-
-impl std::fmt::Display for Shard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.index, self.count)
-    }
-}
 
 /// The settings every shard must share, in a form that survives a file: the
 /// merge rebuilds the run's [`InterShapConfig`] from them.
@@ -261,40 +215,6 @@ pub struct Partial {
     pub outputs: Vec<PartialOutput>,
 }
 
-/// 64-bit FNV-1a: a stable hash (the same on every machine and Rust version,
-/// unlike `std`'s), enough to tell different data or models apart.
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-    fn bytes(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn usize(&mut self, v: usize) {
-        self.bytes(&(v as u64).to_le_bytes());
-    }
-    fn hex(&self) -> String {
-        format!("{:016x}", self.0)
-    }
-}
-
-fn hash_matrices<'a>(mats: impl Iterator<Item = ndarray::ArrayView2<'a, f32>>) -> Fnv {
-    let mut h = Fnv::new();
-    for m in mats {
-        h.usize(m.nrows());
-        h.usize(m.ncols());
-        for v in m.iter() {
-            h.bytes(&v.to_bits().to_le_bytes());
-        }
-    }
-    h
-}
-
 /// Explain shard `shard` of the rows [`super::explain()`] would explain with the
 /// same settings, and return what the merge needs. Every shard evaluates the
 /// whole background once (for v(∅)); the rest of its cost is its share of rows.
@@ -338,17 +258,13 @@ pub fn explain_shard(
     )?;
     let rows = &computed.rows;
     let (n, n_bg, m) = (rows.n(), rows.n_background(), inputs.n_modalities());
-    let mut input_hash = hash_matrices(inputs.modalities().iter().map(|x| x.view()));
-    if let Some(labels) = inputs.labels() {
-        labels.iter().for_each(|&y| input_hash.usize(y));
-    }
     let mut model_hash = Fnv::new();
     for v in computed.ends.background.iter() {
         model_hash.bytes(&v.to_bits().to_le_bytes());
     }
     let fingerprint = Fingerprint {
         input_rows: inputs.len(),
-        inputs: input_hash.hex(),
+        inputs: hash_split(inputs),
         background_split_rows: background.len(),
         background: hash_matrices(rows.background.iter().map(|x| x.view())).hex(),
         model: model_hash.hex(),
@@ -589,29 +505,7 @@ pub fn merge(parts: &[Partial]) -> Result<InterShapResult> {
         p.check()?;
         first.same_run(p)?;
     }
-    let mut order: Vec<&Partial> = parts.iter().collect();
-    order.sort_by_key(|p| p.shard.index);
-    for w in order.windows(2) {
-        if w[0].shard.index == w[1].shard.index {
-            return Err(Error::invalid(format!(
-                "shard {} is given twice",
-                w[0].shard
-            )));
-        }
-    }
-    let count = first.shard.count;
-    if order.len() != count {
-        let have: Vec<usize> = order.iter().map(|p| p.shard.index).collect();
-        let missing: Vec<String> = (0..count)
-            .filter(|i| !have.contains(i))
-            .map(|i| format!("{i}/{count}"))
-            .collect();
-        return Err(Error::invalid(format!(
-            "shards missing: {} (every shard 0/{count} … {}/{count} is needed)",
-            missing.join(", "),
-            count - 1
-        )));
-    }
+    let order = in_shard_order(parts, |p| p.shard)?;
     let config = first.config()?;
     let total = first.total_rows;
     let sample_indices: Vec<usize> = order
@@ -725,36 +619,4 @@ fn merged_output(
         predictions: cat(&|o| &o.predictions),
         background,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shards_partition_the_rows() {
-        for total in [1usize, 7, 10, 101] {
-            for count in 1..=total.min(9) {
-                let mut next = 0;
-                for i in 0..count {
-                    let r = Shard::new(i, count).unwrap().rows(total);
-                    assert_eq!(r.start, next);
-                    assert!(r.end > r.start);
-                    next = r.end;
-                }
-                assert_eq!(next, total);
-            }
-        }
-    }
-
-    #[test]
-    fn shard_text_is_checked() {
-        assert_eq!(
-            "2/5".parse::<Shard>().unwrap(),
-            Shard { index: 2, count: 5 }
-        );
-        for bad in ["5/5", "1/0", "x/3", "3", "-1/4", ""] {
-            assert!(bad.parse::<Shard>().is_err(), "{bad}");
-        }
-    }
 }

@@ -1,6 +1,7 @@
 //! The LSMI pipeline: fit, evaluate pointwise in one aligned pass, decompose, shift.
 
 use super::atoms::{adjustment, pointwise_atoms, weighted_mean, Atoms};
+use super::fitted::FittedLsmi;
 use super::models::{class_count, pairs, LsmiConfig, Models, PointwiseTables};
 use super::scale::FeatureScale;
 use crate::data::Split;
@@ -65,7 +66,11 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 /// Decompose every pair from the pointwise tables.
-fn decompose(tables: PointwiseTables, m: usize, adjust: bool) -> Result<Vec<PairEstimate>> {
+pub(super) fn decompose(
+    tables: PointwiseTables,
+    m: usize,
+    adjust: bool,
+) -> Result<Vec<PairEstimate>> {
     let PointwiseTables {
         pmi,
         pair_pmi,
@@ -112,20 +117,6 @@ fn decompose(tables: PointwiseTables, m: usize, adjust: bool) -> Result<Vec<Pair
     Ok(out)
 }
 
-fn check_compatible(train: &Split, eval: &Split) -> Result<()> {
-    if train.dims() != eval.dims() {
-        return Err(Error::invalid(format!(
-            "training and evaluation modalities differ in width: {:?} vs {:?}",
-            train.dims(),
-            eval.dims()
-        )));
-    }
-    if eval.is_empty() {
-        return Err(Error::invalid("LSMI evaluation split has no rows"));
-    }
-    Ok(())
-}
-
 /// Fit the classifiers and densities on `train` and decompose every row of `eval`
 /// (in its order). Both splits need labels and the same modality widths.
 /// Reproducible from `config.seed` whatever the thread count.
@@ -135,20 +126,7 @@ pub fn estimate(
     config: &Checked<LsmiConfig>,
     progress: &dyn Progress,
 ) -> Result<LsmiResult> {
-    check_compatible(train, eval)?;
-    let n_classes = class_count(
-        train.require_labels("LSMI training")?,
-        eval.require_labels("LSMI evaluation")?,
-    );
-    let models = Models::fit(train, n_classes, config, "", progress)?;
-    let tables = models.pointwise(eval)?;
-    Ok(LsmiResult {
-        n: eval.len(),
-        n_classes,
-        train_prior: models.prior.clone(),
-        scales: models.scales.clone(),
-        pairs: decompose(tables, eval.n_modalities(), config.adjust)?,
-    })
+    FittedLsmi::fit_for(train, eval, config, progress)?.score(eval, config.adjust)
 }
 
 /// Cross-fitting: split `data` into `folds` random folds, fit on all folds but one

@@ -9,6 +9,8 @@
 //! or cross-fitting), since in-sample PMIs are inflated by overfitting.
 //!
 //! Entry points: [`estimate`] (fit on one split, evaluate on another),
+//! [`FittedLsmi`] (fit once, then score, save, load; [`partial`] scores shards of
+//! the rows and merges them exactly),
 //! [`estimate_cross_fitted`] (K folds, every sample out-of-fold), and [`exact`]
 //! (exact probabilities of a discrete table, the network-free oracle).
 //!
@@ -21,7 +23,10 @@ mod atoms;
 mod diagnostics;
 mod estimate;
 mod exact;
+mod fitted;
 mod models;
+pub mod partial;
+mod persist;
 pub mod scale;
 pub mod uncertainty;
 
@@ -29,7 +34,9 @@ pub use atoms::{adjustment, pointwise_atoms, Atoms};
 pub use diagnostics::{warnings, ENTROPY_PER_DIM_LIMIT, MI_TOLERANCE, PMI_LIMIT, PMI_SHARE_LIMIT};
 pub use estimate::{estimate, estimate_cross_fitted, LsmiResult, PairEstimate};
 pub use exact::{exact, exact_pointwise, ExactLsmi};
+pub use fitted::FittedLsmi;
 pub use models::{LsmiConfig, Prior};
+pub use partial::{merge, score_shard, LsmiPartial, MergedLsmi, ScoreSettings};
 pub use scale::FeatureScale;
 pub use uncertainty::{
     refit_configs, AtomIntervals, LsmiRepeats, MiIntervals, PairIntervals, RepeatedAtom,

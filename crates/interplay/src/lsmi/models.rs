@@ -125,12 +125,12 @@ pub(crate) struct Models {
     pub log_prior: Vec<f64>,
     /// The training label frequencies.
     pub prior: Vec<f64>,
-    unimodal: Vec<(Mlp, Vec<f32>)>,
-    pairs: Vec<((usize, usize), Mlp, Vec<f32>)>,
-    densities: Vec<Knife>,
+    pub(super) unimodal: Vec<(Mlp, Vec<f32>)>,
+    pub(super) pairs: Vec<((usize, usize), Mlp, Vec<f32>)>,
+    pub(super) densities: Vec<Knife>,
     /// Per-modality standardisation fitted on the training rows, applied to every
     /// split the models see; `None` when standardising is off.
-    standardisers: Option<Vec<Standardiser>>,
+    pub(super) standardisers: Option<Vec<Standardiser>>,
     /// Feature scales of the (raw) training rows, for the scale warnings.
     pub scales: Vec<FeatureScale>,
 }
@@ -158,6 +158,12 @@ fn concat_pair(split: &Split, i: usize, j: usize) -> Result<Array2<f32>> {
         &[split.modalities()[i].view(), split.modalities()[j].view()],
     )
     .map_err(|e| Error::invalid(format!("cannot concatenate modalities {i} and {j}: {e}")))
+}
+
+/// The classifier LSMI fits on `input` features: two hidden ReLU layers of
+/// width `hidden`, logits of `n_classes`.
+pub(super) fn classifier(input: usize, hidden: usize, n_classes: usize) -> Result<Mlp> {
+    Mlp::new(&[input, hidden, hidden, n_classes], Activation::Relu, false)
 }
 
 /// Number of classes seen in either split's labels.
@@ -254,11 +260,7 @@ impl Models {
                                 (pair_inputs[k].view(), format!("{i}-{j}"))
                             }
                         };
-                        let mlp = Mlp::new(
-                            &[x.ncols(), config.hidden, config.hidden, n_classes],
-                            Activation::Relu,
-                            false,
-                        )?;
+                        let mlp = classifier(x.ncols(), config.hidden, n_classes)?;
                         let mut init_rng = seeded(
                             config.seed,
                             stream_id(&format!("lsmi{tag}-classifier-{name}")),

@@ -40,20 +40,41 @@ pub struct FeatureScale {
     /// Number of features (dimensions).
     pub dims: usize,
     /// Smallest per-dimension standard deviation above [`SD_FLOOR`] (NaN when all
-    /// columns are constant).
+    /// columns are constant; `null` in JSON).
+    #[serde(with = "nan_as_null")]
     pub min_sd: f64,
     /// Largest per-dimension standard deviation.
     pub max_sd: f64,
     /// Geometric mean of the non-constant per-dimension standard deviations, the
-    /// modality's typical scale (NaN when all columns are constant).
+    /// modality's typical scale (NaN when all columns are constant; `null` in
+    /// JSON).
+    #[serde(with = "nan_as_null")]
     pub typical_sd: f64,
+}
+
+/// NaN as JSON `null` and back, since JSON has no NaN (serde_json would write
+/// `null` and then refuse to read it as a number).
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_nan() {
+            s.serialize_none()
+        } else {
+            s.serialize_some(v)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
 }
 
 /// Per-dimension mean and standard deviation of one modality's training rows.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Standardiser {
-    mean: Vec<f64>,
-    sd: Vec<f64>,
+    pub(super) mean: Vec<f64>,
+    pub(super) sd: Vec<f64>,
 }
 
 impl Standardiser {

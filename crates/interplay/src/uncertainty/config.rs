@@ -11,7 +11,8 @@ pub const MAX_REPLICATES: usize = 1_000_000;
 ///
 /// The seed of the replicates is the estimator's own seed (with a stream of its
 /// own), so one `--seed` reproduces the numbers and their intervals.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UncertaintyConfig {
     /// Two-sided confidence level in (0, 1), e.g. 0.95.
     pub level: f64,

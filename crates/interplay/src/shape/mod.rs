@@ -16,6 +16,10 @@
 //! rows are held fixed: the intervals leave out the variance of the background
 //! draw (small next to the row variance for the default 100+ background rows).
 
+pub mod partial;
+
+pub use partial::{merge, shape_shard, MergedShape, ShapePartial, ShapeSettings};
+
 use ndarray::{Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -115,6 +119,22 @@ pub fn shape(
     if n == 0 {
         return Err(Error::invalid("SHAPE needs at least one sample"));
     }
+    let (predictions, single_predictions) = coalition_predictions(model, modalities)?;
+    Ok(performance_result(
+        metric,
+        labels,
+        predictions,
+        single_predictions,
+    ))
+}
+
+/// The predicted class of every row on full inputs, and with only modality i
+/// kept (the others zeroed) for every modality: all performance SHAPE needs
+/// of the model, row by row.
+fn coalition_predictions(
+    model: &dyn Model,
+    modalities: &[ArrayView2<'_, f32>],
+) -> Result<(Vec<usize>, Vec<Vec<usize>>)> {
     let predict = |inputs: &[ArrayView2<'_, f32>]| crate::model::eval::predict(model, inputs);
     let predictions = predict(modalities)?;
     let mut single_predictions = Vec::with_capacity(modalities.len());
@@ -133,8 +153,18 @@ pub fn shape(
         let views: Vec<_> = zeroed.iter().map(|z| z.view()).collect();
         single_predictions.push(predict(&views)?);
     }
+    Ok((predictions, single_predictions))
+}
+
+/// Performance SHAPE from the rows' labels and coalition predictions.
+fn performance_result(
+    metric: ShapeMetric,
+    labels: &[usize],
+    predictions: Vec<usize>,
+    single_predictions: Vec<Vec<usize>>,
+) -> ShapeResult {
     let m = performance(metric, labels, &predictions, &single_predictions);
-    Ok(ShapeResult {
+    ShapeResult {
         metric,
         base: m.base,
         full: m.full,
@@ -143,7 +173,7 @@ pub fn shape(
         single: m.single,
         predictions,
         single_predictions,
-    })
+    }
 }
 
 /// The metrics of performance SHAPE from per-row predictions.
@@ -215,6 +245,29 @@ pub fn shape_output(
     modalities: &[ArrayView2<'_, f32>],
     background: &[ArrayView2<'_, f32>],
 ) -> Result<ShapeOutputResult> {
+    let (rows, nb, _) = output_rows(model, modalities, background)?;
+    Ok(summarise_output(&rows, nb))
+}
+
+/// The coalition values model-output SHAPE reads of every row: v(∅), v(M) and
+/// v({i}) of the row's explained class.
+#[derive(Debug, Clone, PartialEq)]
+struct OutputRows {
+    /// v(∅): the background's mean probability of the row's class.
+    empty: Vec<f64>,
+    /// v(M): the probability of the class on the full row.
+    full: Vec<f64>,
+    /// v({i}) per modality i, per row.
+    singles: Vec<Vec<f64>>,
+}
+
+/// The [`OutputRows`] of `modalities`, the number of background rows and the
+/// model's mean probabilities on them.
+fn output_rows(
+    model: &dyn Model,
+    modalities: &[ArrayView2<'_, f32>],
+    background: &[ArrayView2<'_, f32>],
+) -> Result<(OutputRows, usize, Vec<f64>)> {
     let n = check(model, modalities)?;
     let nb = check(model, background)?;
     if n == 0 || nb == 0 {
@@ -253,21 +306,34 @@ pub fn shape_output(
             Ok(values)
         })
         .collect();
-    let singles: Vec<Vec<f64>> = singles.into_iter().collect::<Result<_>>()?;
+    let rows = OutputRows {
+        empty: explained.iter().map(|&c| bg_mean[c]).collect(),
+        full: explained
+            .iter()
+            .enumerate()
+            .map(|(a, &c)| f64::from(full[[a, c]]))
+            .collect(),
+        singles: singles.into_iter().collect::<Result<_>>()?,
+    };
+    Ok((rows, nb, bg_mean.to_vec()))
+}
+
+/// Model-output SHAPE from the rows' coalition values (means in row order).
+fn summarise_output(rows: &OutputRows, nb: usize) -> ShapeOutputResult {
+    let n = rows.full.len();
     let mut base_sum = 0.0;
     let mut total = 0.0;
-    let mut single_effects = vec![0.0; m];
+    let mut single_effects = vec![0.0; rows.singles.len()];
     let mut cross = 0.0;
     let mut row_total = Vec::with_capacity(n);
     let mut row_cross = Vec::with_capacity(n);
     for a in 0..n {
-        let cls = explained[a];
-        let v_empty = bg_mean[cls];
-        let v_full = f64::from(full[[a, cls]]);
+        let v_empty = rows.empty[a];
+        let v_full = rows.full[a];
         base_sum += v_empty;
         total += v_full - v_empty;
         let mut inter = v_full - v_empty;
-        for (i, s) in singles.iter().enumerate() {
+        for (i, s) in rows.singles.iter().enumerate() {
             single_effects[i] += s[a] - v_empty;
             inter -= s[a] - v_empty;
         }
@@ -275,10 +341,10 @@ pub fn shape_output(
         row_total.push(v_full - v_empty);
         row_cross.push(inter);
     }
-    let nf = n as f64;
+    let nf = n.max(1) as f64;
     let total_effect = total / nf;
     let cross_modal = cross / nf;
-    Ok(ShapeOutputResult {
+    ShapeOutputResult {
         base_value: base_sum / nf,
         total_effect,
         single_effects: single_effects.iter().map(|v| v / nf).collect(),
@@ -287,7 +353,7 @@ pub fn shape_output(
         background_size: nb,
         row_total,
         row_cross,
-    })
+    }
 }
 
 /// cross / total, 0 when the total effect is 0.
