@@ -37,7 +37,7 @@ pub enum Command {
     Demo(commands::demo::Args),
     /// InterSHAP: the share of a model's behaviour from cross-modal interactions.
     Intershap(commands::intershap::Args),
-    /// Merge the partial results of `intershap`, `lsmi` or `shape` run with `--shard i/n` into one report.
+    /// Merge the partial results of `intershap`, `lsmi`, `shape` or `emap` run with `--shard i/n` into one report.
     Merge(commands::merge::Args),
     /// Train a built-in fusion network (early, intermediate or late).
     Train(commands::train::Args),

@@ -22,6 +22,6 @@ mod lsmi_shards;
 mod model_scores;
 mod pid;
 mod report;
-mod shape_shards;
+mod score_shards;
 mod shards;
 mod transactional;

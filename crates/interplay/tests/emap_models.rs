@@ -116,3 +116,92 @@ fn subsampling_is_seeded_and_batching_does_not_change_the_result() {
     assert_eq!(a.sample_indices, b.sample_indices);
     assert_eq!(a.projected, b.projected);
 }
+
+/// Strips of the score matrix, through JSON, merge into the single run: the
+/// projected scores within 1e-12 (column sums are added strip by strip), the
+/// metrics and the bootstrap intervals equal; a part whose arrays do not fit
+/// its counts, or from another model, is refused.
+#[test]
+fn emap_strips_merge_into_the_single_run() {
+    use interplay::emap::{emap_shard, emap_with_intervals, merge, EmapPartial};
+    use interplay::shard::Shard;
+    use interplay::uncertainty::UncertaintyConfig;
+    let n = 29;
+    let (x1, x2) = (gaussian(n, 2, 7), gaussian(n, 3, 8));
+    let labels: Vec<usize> = (0..n).map(|i| i % 3).collect();
+    // Small blocks, so that strips and blocks cut the rows differently.
+    let options = EmapOptions {
+        batch_rows: 64,
+        ..EmapOptions::default()
+    }
+    .validate()
+    .unwrap();
+    let uncertainty = UncertaintyConfig {
+        level: 0.9,
+        replicates: 120,
+    }
+    .validate()
+    .unwrap();
+    let (v1, v2) = (x1.view(), x2.view());
+    let single = emap_with_intervals(
+        &Additive,
+        v1,
+        v2,
+        &labels,
+        &options,
+        &uncertainty,
+        &NoProgress,
+    )
+    .unwrap();
+    let shard = |model: &dyn Model, i, count| {
+        let s = Shard::new(i, count).unwrap();
+        let p = emap_shard(
+            model,
+            v1,
+            v2,
+            &labels,
+            &options,
+            &uncertainty,
+            s,
+            &NoProgress,
+        );
+        EmapPartial::from_json(p.unwrap().to_json().unwrap().as_bytes(), "part").unwrap()
+    };
+    for count in [1, 2, 5, 29] {
+        let parts: Vec<EmapPartial> = (0..count).map(|i| shard(&Additive, i, count)).collect();
+        let (merged, _) = merge(&parts).unwrap();
+        let diff = (&merged.projected - &single.projected)
+            .iter()
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        assert!(diff <= 1e-12, "{count} strips: {diff}");
+        assert_eq!(merged.scores, single.scores);
+        assert_eq!(merged.macro_f1_emap, single.macro_f1_emap);
+        assert_eq!(merged.intervals, single.intervals, "{count} strips");
+    }
+    let (a, b) = (shard(&Additive, 0, 2), shard(&Additive, 1, 2));
+    let mut short = b.clone();
+    short.col_sums.pop();
+    assert!(merge(&[a.clone(), short]).is_err());
+    let other = shard(&Doubled, 1, 2);
+    let e = merge(&[a.clone(), other]).unwrap_err().to_string();
+    assert!(e.contains("model"), "{e}");
+    assert!(merge(&[a, b]).is_ok());
+}
+
+/// [`Additive`]'s logits doubled: another model of the same shape.
+struct Doubled;
+
+impl Model for Doubled {
+    fn input_dims(&self) -> Vec<usize> {
+        Additive.input_dims()
+    }
+    fn n_classes(&self) -> usize {
+        3
+    }
+    fn output_kind(&self) -> OutputKind {
+        OutputKind::Logits
+    }
+    fn forward(&self, x: &[ArrayView2<'_, f32>]) -> Result<Array2<f32>> {
+        Ok(Additive.forward(x)? * 2.0)
+    }
+}

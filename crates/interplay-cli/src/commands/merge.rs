@@ -1,11 +1,12 @@
 //! `interplay merge`: the report of one run from the partial results of its
-//! shards (`interplay intershap|shape --shard i/n --partial F` or `interplay
+//! shards (`interplay intershap|shape|emap --shard i/n --partial F` or `interplay
 //! lsmi --models M --shard i/n --partial F`); the parts say which they are.
 
+use interplay::emap::EmapPartial;
 use interplay::intershap::{merge, Partial};
 use interplay::lsmi::LsmiPartial;
 use interplay::report::table::{check_format, intershap_table, lsmi_table, TABLE_EXTENSIONS};
-use interplay::report::InterShapReport;
+use interplay::report::{EmapReport, InterShapReport};
 use interplay::shape::ShapePartial;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -86,6 +87,7 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     match kind_of(bytes, first)?.as_str() {
         interplay::lsmi::partial::LSMI_PARTIAL_KIND => merge_lsmi(&files, &args, &mut outputs)?,
         interplay::shape::partial::SHAPE_PARTIAL_KIND => merge_shape(&files, &args, &mut outputs)?,
+        interplay::emap::partial::EMAP_PARTIAL_KIND => merge_emap(&files, &args, &mut outputs)?,
         _ => merge_intershap(&files, &args, &mut outputs, start)?,
     }
     outputs.commit()
@@ -146,6 +148,27 @@ fn merge_lsmi(
     }
     if let Some(path) = &args.per_sample {
         lsmi_table(&merged.result, units)?.write(outputs.staging(), path)?;
+    }
+    Ok(())
+}
+
+fn merge_emap(
+    files: &[(&Path, Vec<u8>)],
+    args: &Args,
+    outputs: &mut Outputs,
+) -> anyhow::Result<()> {
+    if args.per_sample.is_some() {
+        return Err(UsageError("EMAP has no per-sample table: drop --per-sample".into()).into());
+    }
+    let parts = files
+        .iter()
+        .map(|(p, b)| EmapPartial::from_json(b, &p.display().to_string()))
+        .collect::<interplay::Result<Vec<_>>>()?;
+    let (result, settings) = interplay::emap::merge(&parts)?;
+    super::emap::print_result(&result, &format!("{} merged shards", parts.len()));
+    if let Some(path) = &args.output {
+        let report = EmapReport::new(&result, settings.seed, settings.subsample);
+        outputs.json(path, &report)?;
     }
     Ok(())
 }

@@ -14,6 +14,10 @@
 //! the rows' correctness is resampled (method `bootstrap-rows-fixed-projection`),
 //! which leaves out the projection's own sampling error.
 
+pub mod partial;
+
+pub use partial::{emap_shard, merge, EmapPartial, EmapSettings};
+
 use ndarray::{s, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use schemars::JsonSchema;
@@ -155,6 +159,37 @@ fn emap_impl(
     uncertainty: Option<&Checked<UncertaintyConfig>>,
     progress: &dyn Progress,
 ) -> Result<EmapResult> {
+    let rows = chosen_rows(x1, x2, labels, options)?;
+    let n = rows.labels.len();
+    let keep = keeps_scores(n, model.n_classes(), uncertainty);
+    let strip = strip_sums(model, &rows, 0..n, keep, options.batch_rows, progress)?;
+    finish(
+        Merged::of_one(strip),
+        rows.labels,
+        rows.indices,
+        model.n_classes(),
+        model.output_kind(),
+        uncertainty,
+        options.seed,
+    )
+}
+
+/// The evaluated rows: the sample indices (all, or the seeded subsample) and
+/// their x1, x2 and labels.
+pub(crate) struct ChosenRows {
+    pub indices: Vec<usize>,
+    pub x1: Array2<f32>,
+    pub x2: Array2<f32>,
+    pub labels: Vec<usize>,
+}
+
+/// Check the inputs and choose the evaluated rows as `options` say.
+pub(crate) fn chosen_rows(
+    x1: ArrayView2<'_, f32>,
+    x2: ArrayView2<'_, f32>,
+    labels: &[usize],
+    options: &Checked<EmapOptions>,
+) -> Result<ChosenRows> {
     let n_all = x1.nrows();
     if x2.nrows() != n_all || labels.len() != n_all {
         return Err(Error::invalid(format!(
@@ -175,25 +210,64 @@ fn emap_impl(
         }
         _ => (0..n_all).collect(),
     };
-    let n = indices.len();
-    let x1 = x1.select(Axis(0), &indices);
-    let x2 = x2.select(Axis(0), &indices);
-    let labels: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
-    let c = model.n_classes();
-    let kind = model.output_kind();
-    let bootstrap = uncertainty.filter(|u| u.replicates > 0);
-    let keep_scores = bootstrap.is_some()
+    Ok(ChosenRows {
+        x1: x1.select(Axis(0), &indices),
+        x2: x2.select(Axis(0), &indices),
+        labels: indices.iter().map(|&i| labels[i]).collect(),
+        indices,
+    })
+}
+
+/// Whether the n² · C scores are kept for the bootstrap that recomputes the
+/// projection (intervals wanted and within [`MAX_BOOTSTRAP_SCORES`]).
+pub(crate) fn keeps_scores(
+    n: usize,
+    c: usize,
+    uncertainty: Option<&Checked<UncertaintyConfig>>,
+) -> bool {
+    uncertainty.is_some_and(|u| u.replicates > 0)
         && n.checked_mul(n)
             .and_then(|v| v.checked_mul(c))
-            .is_some_and(|v| v <= MAX_BOOTSTRAP_SCORES);
+            .is_some_and(|v| v <= MAX_BOOTSTRAP_SCORES)
+}
 
-    let per_block = (options.batch_rows / n).max(1);
-    let blocks: Vec<(usize, usize)> = (0..n)
+/// What the model's scores f(x1_i, x2_j) give for a strip of x1 rows i (every
+/// j): Σ_j f(i, j) per row of the strip, Σ_i f(i, j) over the strip per j,
+/// f(i, i), and every f(i, j) of the strip when kept.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Strip {
+    /// Σ_j f(i, j), strip rows × C.
+    pub row_sums: Array2<f64>,
+    /// Σ_{i in strip} f(i, j), n × C.
+    pub col_sums: Array2<f64>,
+    /// f(i, i), strip rows × C.
+    pub diag: Array2<f64>,
+    /// f(i, j) at ((i − first) · n + j) · C + class, or empty.
+    pub kept: Vec<f64>,
+}
+
+/// The [`Strip`] of x1 rows `strip` against every x2 row, in parallel blocks of
+/// about `batch_rows` model rows; block sums are added in block order, so the
+/// result does not depend on the thread count.
+pub(crate) fn strip_sums(
+    model: &dyn Model,
+    rows: &ChosenRows,
+    strip: std::ops::Range<usize>,
+    keep_scores: bool,
+    batch_rows: usize,
+    progress: &dyn Progress,
+) -> Result<Strip> {
+    let (x1, x2) = (&rows.x1, &rows.x2);
+    let n = x1.nrows();
+    let c = model.n_classes();
+    let kind = model.output_kind();
+    let per_block = (batch_rows / n).max(1);
+    let blocks: Vec<(usize, usize)> = strip
+        .clone()
         .step_by(per_block)
-        .map(|s| (s, (s + per_block).min(n)))
+        .map(|s| (s, (s + per_block).min(strip.end)))
         .collect();
-    progress.start("EMAP", (n * n) as u64);
-    // Each block of x1 rows i returns Σ_j f(i, j) per i, Σ_i f(i, j) per j and f(i, i).
+    progress.start("EMAP", (strip.len() * n) as u64);
     let parts: Vec<Result<BlockSums>> = blocks
         .par_iter()
         .map(|&(i0, i1)| {
@@ -204,7 +278,7 @@ fn emap_impl(
                 for j in 0..n {
                     a.row_mut(k * n + j).assign(&x1.row(i));
                 }
-                b.slice_mut(s![k * n..(k + 1) * n, ..]).assign(&x2);
+                b.slice_mut(s![k * n..(k + 1) * n, ..]).assign(x2);
             }
             let out = checked_forward(model, &[a.view(), b.view()])?;
             let mut row_sums = Array2::<f64>::zeros((i1 - i0, c));
@@ -232,20 +306,61 @@ fn emap_impl(
         })
         .collect();
     progress.finish();
-
-    let mut row_mean = Array2::<f64>::zeros((n, c));
-    let mut col_sum = Array2::<f64>::zeros((n, c));
-    let mut scores = Array2::<f64>::zeros((n, c));
-    // f(x1_i, x2_j) at ((i · n) + j) · C + class, when kept for the bootstrap.
-    let mut all_scores = Vec::with_capacity(if keep_scores { n * n * c } else { 0 });
+    let len = strip.len();
+    let mut out = Strip {
+        row_sums: Array2::zeros((len, c)),
+        col_sums: Array2::zeros((n, c)),
+        diag: Array2::zeros((len, c)),
+        kept: Vec::with_capacity(if keep_scores { len * n * c } else { 0 }),
+    };
     for (&(i0, i1), part) in blocks.iter().zip(parts) {
         let (rs, cs, dg, kept) = part?;
-        all_scores.extend_from_slice(&kept);
-        row_mean.slice_mut(s![i0..i1, ..]).assign(&(rs / n as f64));
-        col_sum += &cs;
-        scores.slice_mut(s![i0..i1, ..]).assign(&dg);
+        let (a, b) = (i0 - strip.start, i1 - strip.start);
+        out.kept.extend_from_slice(&kept);
+        out.row_sums.slice_mut(s![a..b, ..]).assign(&rs);
+        out.col_sums += &cs;
+        out.diag.slice_mut(s![a..b, ..]).assign(&dg);
     }
-    let col_mean = col_sum / n as f64;
+    Ok(out)
+}
+
+/// The strips of every row put together: row sums and diagonal stacked in row
+/// order, column sums added strip by strip, kept scores concatenated.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Merged {
+    pub row_sums: Array2<f64>,
+    pub col_sums: Array2<f64>,
+    pub diag: Array2<f64>,
+    pub kept: Vec<f64>,
+}
+
+impl Merged {
+    /// The one strip of a whole run.
+    pub fn of_one(strip: Strip) -> Merged {
+        Merged {
+            row_sums: strip.row_sums,
+            col_sums: strip.col_sums,
+            diag: strip.diag,
+            kept: strip.kept,
+        }
+    }
+}
+
+/// Projection, predictions, scores and intervals from the merged sums.
+pub(crate) fn finish(
+    sums: Merged,
+    labels: Vec<usize>,
+    indices: Vec<usize>,
+    c: usize,
+    kind: OutputKind,
+    uncertainty: Option<&Checked<UncertaintyConfig>>,
+    seed: u64,
+) -> Result<EmapResult> {
+    let n = labels.len();
+    let keep_scores = !sums.kept.is_empty();
+    let row_mean = sums.row_sums / n as f64;
+    let col_mean = sums.col_sums / n as f64;
+    let scores = sums.diag;
     let grand = col_mean
         .mean_axis(Axis(0))
         .unwrap_or_else(|| ndarray::Array1::zeros(c));
@@ -265,14 +380,14 @@ fn emap_impl(
     );
     let (acc, acc_hat) = (accuracy(&pred, &labels), accuracy(&pred_hat, &labels));
     let (f1, f1_hat) = (macro_f1(&pred, &labels), macro_f1(&pred_hat, &labels));
-    let intervals = bootstrap.map(|u| {
+    let intervals = uncertainty.filter(|u| u.replicates > 0).map(|u| {
         let rows = Rows {
             pred: &pred,
             pred_hat: &pred_hat,
             labels: &labels,
         };
-        let scores_kept = keep_scores.then_some(all_scores.as_slice());
-        bootstrap_intervals(&rows, scores_kept, c, u, options.seed)
+        let scores_kept = keep_scores.then_some(sums.kept.as_slice());
+        bootstrap_intervals(&rows, scores_kept, c, u, seed)
     });
     Ok(EmapResult {
         n_samples: n,
