@@ -17,7 +17,9 @@ signal, a panic or a traceback of another kind. The test `bindings/python/tests/
 runs them all with memory and time limits; `python scripts/make_bad_inputs.py DIR`
 writes the corpus for manual use.
 
-Needs numpy; the ONNX cases also need the `onnx` package and are left out without it.
+Needs numpy; the ONNX cases also need the `onnx` package, and the cases of saved LSMI
+models and of partial results (which start from real ones) the `interplay` package;
+each group is left out without its package.
 """
 from __future__ import annotations
 
@@ -347,6 +349,7 @@ def build(out: str) -> list:
     # -- models
     _built_in_models(p, case, good)
     _onnx_models(p, case, good)
+    _lsmi_models_and_partials(p, case, good)
 
     # -- Python arguments
     for snippet in (
@@ -435,6 +438,89 @@ def _built_in_models(p, case, good):
     first = sorted(tensors)[0]
     model("missing_weight.safetensors", tensor_fn=lambda t: t.pop(first))
     model("nan_weight.safetensors", tensor_fn=lambda t: t.__setitem__(first, np.full_like(t[first], np.nan)))
+
+
+def _split_safetensors(raw: bytes):
+    """(metadata, header entries, payload) of a safetensors file."""
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8 : 8 + n])
+    return header.pop("__metadata__"), header, raw[8 + n :]
+
+
+def _join_safetensors(meta: dict, header: dict, payload: bytes) -> bytes:
+    h = json.dumps(dict(header, __metadata__=meta)).encode()
+    return struct.pack("<Q", len(h)) + h + payload
+
+
+def _lsmi_models_and_partials(p, case, good):
+    """Saved LSMI models whose metadata or tensors lie, and partial results (of LSMI
+    scoring and InterSHAP) whose counts lie, each from a real one."""
+    try:
+        import interplay  # noqa: PLC0415
+        from interplay import _interplay  # noqa: PLC0415
+    except ImportError:
+        return
+    a = _good_arrays()
+    x1, x2, y = a["val_modal_1_features"], a["val_modal_2_features"], a["val_targets"]
+    models = interplay.lsmi_fit(a["train_modal_1_features"], a["train_modal_2_features"],
+                                a["train_targets"], epochs=1, knife_epochs=1)
+    meta, header, payload = _split_safetensors(models.to_bytes())
+
+    def lsmi_models(name, meta_changes=None, header_fn=None, payload_fn=None):
+        m = dict(meta, **(meta_changes or {}))
+        h = json.loads(json.dumps(header))
+        if header_fn:
+            header_fn(h)
+        body = payload_fn(payload) if payload_fn else payload
+        path = p(name)
+        with open(path, "wb") as f:
+            f.write(_join_safetensors(m, h, body))
+        case("lsmi models " + name, ["lsmi", "--data", good, "--models", path],
+             f"interplay.LsmiModels.load({path!r})")
+
+    lsmi_models("dims_1e12.safetensors", {"dims": "[1000000000000, 1000000000000]"})
+    lsmi_models("dims_16m.safetensors", {"dims": "[16777216, 16777216]"})
+    lsmi_models("n_classes_1e9.safetensors", {"n_classes": "1000000000"})
+    lsmi_models("config_empty.safetensors", {"config": "{}"})
+    lsmi_models("hidden_1e9.safetensors", {"config": meta["config"].replace('"hidden":64', '"hidden":1000000000')})
+    lsmi_models("kind_fusion.safetensors", {"interplay_model": "fusion"})
+    lsmi_models("shape_lie.safetensors", header_fn=lambda h: h["classifier.0"].__setitem__("shape", [10**12]))
+    lsmi_models("missing_knife.safetensors", header_fn=lambda h: h.pop("knife.1"))
+
+    def nan_knife(body: bytes) -> bytes:
+        start, end = header["knife.0"]["data_offsets"]
+        return body[:start] + np.full((end - start) // 8, np.nan).tobytes() + body[end:]
+
+    lsmi_models("nan_knife.safetensors", payload_fn=nan_knife)
+    truncated = p("lsmi_truncated.safetensors")
+    with open(truncated, "wb") as f:
+        f.write(models.to_bytes()[:200])
+    case("lsmi models truncated", ["lsmi", "--data", good, "--models", truncated],
+         f"interplay.LsmiModels.load({truncated!r})")
+
+    part = json.loads(bytes(_interplay.lsmi_score(models._inner, x1, x2, y, True, None, None, 0, shard=(0, 2))["partial"]))
+
+    def partial(name, change):
+        q = json.loads(json.dumps(part))
+        change(q)
+        path = p(name)
+        with open(path, "w") as f:
+            json.dump(q, f)
+        case("partial " + name, ["merge", path, "-o", p("merged.json")])
+
+    partial("lsmi_rows_2e62.json", lambda q: q.__setitem__("total_rows", 2**62))
+    partial("lsmi_shard_0_of_0.json", lambda q: q["shard"].__setitem__("count", 0))
+    partial("lsmi_short_column.json", lambda q: q["entropy"][1].pop())
+    partial("lsmi_no_pairs.json", lambda q: q.__setitem__("pair_pmi", []))
+    partial("lsmi_classes_1e9.json", lambda q: q.__setitem__("n_classes", 10**9))
+    partial("lsmi_config_hidden.json", lambda q: q["config"].__setitem__("hidden", 10**12))
+    partial("lsmi_version_9.json", lambda q: q.__setitem__("version", 9))
+    partial("lsmi_kind_other.json", lambda q: q.__setitem__("kind", "interplay-something"))
+    partial("lsmi_one_of_two.json", lambda q: None)
+    not_json = p("partial_not_json.json")
+    with open(not_json, "w") as f:
+        f.write('{"kind": "interplay-lsmi-partial", "pmi": [[1e999')
+    case("partial not JSON", ["merge", not_json])
 
 
 def _onnx_models(p, case, good):

@@ -88,7 +88,19 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
         interplay::lsmi::partial::LSMI_PARTIAL_KIND => merge_lsmi(&files, &args, &mut outputs)?,
         interplay::shape::partial::SHAPE_PARTIAL_KIND => merge_shape(&files, &args, &mut outputs)?,
         interplay::emap::partial::EMAP_PARTIAL_KIND => merge_emap(&files, &args, &mut outputs)?,
-        _ => merge_intershap(&files, &args, &mut outputs, start)?,
+        interplay::intershap::partial::PARTIAL_KIND => {
+            merge_intershap(&files, &args, &mut outputs, start)?
+        }
+        other => {
+            return Err(interplay::Error::format(
+                first,
+                format!(
+                    "kind '{other}' is not a partial result (interplay merges the parts of \
+                     intershap, lsmi, shape and emap runs)"
+                ),
+            )
+            .into())
+        }
     }
     outputs.commit()
 }
