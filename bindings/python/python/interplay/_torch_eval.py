@@ -160,29 +160,13 @@ def coalition_sums(net: DeviceModel, x, z, predicted, batch: int, with_intervals
     m, n, n_bg = len(x), x[0].shape[0], z[0].shape[0]
     k = (1 << m) - 2
     dev = x[0].device
-    bits = torch.arange(1, k + 1, device=dev).unsqueeze(1) >> torch.arange(m, device=dev)
-    present = (bits & 1).bool()  # K × M: modality m present under mask S
-    if net.concat:
-        widths = torch.tensor([t.shape[1] for t in x], device=dev)
-        x, z = [torch.cat(x, dim=1)], [torch.cat(z, dim=1)]
-        # K × Σd: each feature column present with its modality.
-        keep = [present.repeat_interleave(widths, dim=1)]
-    else:
-        keep = [present[:, j : j + 1] for j in range(m)]
     c = net.n_classes
     sums = torch.zeros((n, k, c), dtype=torch.float64, device=dev)
     bg = torch.zeros((k, n_bg, c), dtype=torch.float64, device=dev) if with_intervals else None
     bg_pred = torch.zeros((k, n_bg), dtype=torch.float64, device=dev) if with_intervals else None
     for a0, a1, k0, k1, b0, b1 in _blocks(n, k, n_bg, batch):
         na, kc, nb = a1 - a0, k1 - k0, b1 - b0
-        pieces = [
-            torch.where(
-                keep_m[k0:k1].reshape(1, kc, 1, -1),
-                xm[a0:a1].reshape(na, 1, 1, -1),
-                zm[b0:b1].reshape(1, 1, nb, -1),
-            ).reshape(na * kc * nb, -1)
-            for keep_m, xm, zm in zip(keep, x, z)
-        ]
+        pieces = _masked_rows(torch, x, z, (a0, a1), (k0, k1), (b0, b1), net.concat)
         out = net.to_space(net.raw(pieces, na * kc * nb)).reshape(na, kc, nb, c)
         sums[a0:a1, k0:k1] += out.sum(dim=2)
         if with_intervals:
@@ -194,6 +178,32 @@ def coalition_sums(net: DeviceModel, x, z, predicted, batch: int, with_intervals
         background=None if bg is None else bg.permute(1, 0, 2).contiguous(),
         background_predicted=None if bg_pred is None else bg_pred.t().contiguous(),
     )
+
+
+def _masked_rows(torch, x, z, rows, masks, background, concat: bool) -> List[Any]:
+    """The model inputs of one block, in (row a, mask S, background row b) order: one
+    ``na·kc·nb × d_m`` tensor per modality (one ``× Σd_m`` tensor with ``concat``). Each
+    modality of each mask is one broadcast device copy, of ``x[m][a0:a1]`` when m ∈ S
+    (mask S = k + 1), else of ``z[m][b0:b1]``: no row goes through the host, and no
+    mask is applied element by element."""
+    (a0, a1), (k0, k1), (b0, b1) = rows, masks, background
+    na, kc, nb = a1 - a0, k1 - k0, b1 - b0
+    widths = [t.shape[1] for t in x]
+    dev = x[0].device
+    bufs = (
+        [torch.empty((na, kc, nb, sum(widths)), dtype=x[0].dtype, device=dev)]
+        if concat
+        else [torch.empty((na, kc, nb, d), dtype=x[0].dtype, device=dev) for d in widths]
+    )
+    for j in range(kc):
+        mask = k0 + j + 1
+        offset = 0
+        for mm, d in enumerate(widths):
+            dst = bufs[0][:, j, :, offset : offset + d] if concat else bufs[mm][:, j]
+            src = x[mm][a0:a1, None, :] if mask >> mm & 1 else z[mm][None, b0:b1, :]
+            dst.copy_(src)
+            offset += d
+    return [b.reshape(na * kc * nb, -1) for b in bufs]
 
 
 def _blocks(n: int, k: int, n_bg: int, batch: int):

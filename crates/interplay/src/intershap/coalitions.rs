@@ -63,7 +63,7 @@ pub fn chosen_rows(
 pub struct BackgroundSums {
     /// Σ_a f(x_a,S, z_b) per background row b, mask S and class: `B × (2^M−2) × C`.
     pub all: Array3<f64>,
-    /// Σ_a f(x_a,S, z_b)[c_a], with c_a the predicted class of row a: `B × (2^M−2)`.
+    /// Σ_a f(x_a,S, z_b) at class c_a, the predicted class of row a: `B × (2^M−2)`.
     pub predicted: Array2<f64>,
 }
 
