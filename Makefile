@@ -55,7 +55,8 @@ bench:
 	@if [ -f bindings/python/pyproject.toml ]; then \
 	  $(MAKE) --no-print-directory python-dev && \
 	  $(VENV_PY) bindings/python/bench/bench_overhead.py && \
-	  $(VENV_PY) bindings/python/bench/bench_ray.py; \
+	  $(VENV_PY) bindings/python/bench/bench_ray.py && \
+	  $(VENV_PY) bindings/python/bench/bench_torch.py; \
 	fi
 
 lint:

@@ -9,15 +9,19 @@ use std::sync::Mutex;
 
 use interplay::model::{Model, OutputKind};
 use interplay::Error;
-use ndarray::{Array2, ArrayView2, Axis};
-use numpy::{PyArray2, PyArrayMethods, ToPyArray};
+use ndarray::{Array2, ArrayView2};
+use numpy::{PyArray2, PyArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+
+use crate::input_pool::InputPool;
 
 /// A Python function from modality batches to class scores.
 pub struct CallableModel {
     func: Py<PyAny>,
     dims: Vec<usize>,
+    /// The input arrays of the calls, reused (see [`crate::input_pool`]).
+    pool: InputPool,
     n_classes: usize,
     kind: OutputKind,
     concat: bool,
@@ -40,6 +44,32 @@ pub enum Returns {
 }
 
 impl Returns {
+    /// What a model's rows are, given its output on a few rows (`probe`, one
+    /// column for a binary model's class-1 score): as stated, or with
+    /// [`Returns::Auto`] probabilities when every row is non-negative numbers
+    /// summing to 1 (values in [0, 1] for one column), logits otherwise.
+    pub fn kind_of(self, probe: ArrayView2<'_, f32>) -> OutputKind {
+        match self {
+            Returns::Logits => OutputKind::Logits,
+            Returns::Probabilities => OutputKind::Probabilities,
+            Returns::Auto => {
+                let single_column = probe.ncols() == 1;
+                let in_unit =
+                    |r: ndarray::ArrayView1<'_, f32>| r.iter().all(|&v| (0.0..=1.0).contains(&v));
+                let is_prob = probe.rows().into_iter().all(|r| {
+                    in_unit(r)
+                        && (single_column
+                            || (r.iter().map(|&v| f64::from(v)).sum::<f64>() - 1.0).abs() < 1e-3)
+                });
+                if is_prob {
+                    OutputKind::Probabilities
+                } else {
+                    OutputKind::Logits
+                }
+            }
+        }
+    }
+
     /// Parse the `returns=` keyword: `auto`, or a model output kind as the library
     /// reads it (`logits`, `probabilities`).
     pub fn parse(s: &str) -> PyResult<Self> {
@@ -77,6 +107,7 @@ impl CallableModel {
         let mut model = CallableModel {
             func: func.clone().unbind(),
             dims,
+            pool: InputPool::default(),
             n_classes: 0,
             kind: OutputKind::Probabilities,
             concat,
@@ -96,24 +127,7 @@ impl CallableModel {
         }
         model.single_column = out.ncols() == 1;
         model.n_classes = if model.single_column { 2 } else { out.ncols() };
-        model.kind = match returns {
-            Returns::Logits => OutputKind::Logits,
-            Returns::Probabilities => OutputKind::Probabilities,
-            Returns::Auto => {
-                let in_unit =
-                    |r: ndarray::ArrayView1<'_, f32>| r.iter().all(|&v| (0.0..=1.0).contains(&v));
-                let is_prob = out.rows().into_iter().all(|r| {
-                    in_unit(r)
-                        && (model.single_column
-                            || (r.iter().map(|&v| f64::from(v)).sum::<f64>() - 1.0).abs() < 1e-3)
-                });
-                if is_prob {
-                    OutputKind::Probabilities
-                } else {
-                    OutputKind::Logits
-                }
-            }
-        };
+        model.kind = returns.kind_of(out.view());
         Ok(model)
     }
 
@@ -125,15 +139,27 @@ impl CallableModel {
     /// One call of the Python function with the GIL held, checked to return B × C.
     fn call(&self, py: Python<'_>, inputs: &[ArrayView2<'_, f32>]) -> PyResult<Array2<f32>> {
         let func = self.func.bind(py);
-        let out = if self.concat {
-            let joined = ndarray::concatenate(Axis(1), inputs)
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-            func.call1((joined.to_pyarray(py),))?
+        let (out, given) = if self.concat {
+            let joined = self.pool.joined(py, inputs);
+            (func.call1((&joined,)), vec![joined])
         } else {
-            let arrays: Vec<Bound<'_, PyArray2<f32>>> =
-                inputs.iter().map(|m| m.to_pyarray(py)).collect();
-            func.call1((PyList::new(py, arrays)?,))?
+            let arrays = self.pool.each(py, inputs);
+            (func.call1((PyList::new(py, &arrays)?,)), arrays)
         };
+        let out = out.and_then(|out| self.read_output(py, out, inputs));
+        // The output is an owned copy by now, so a view of an input has been
+        // released with it.
+        self.pool.give_back(py, given);
+        out
+    }
+
+    /// The callable's result as a checked `B × C` float32 matrix (an owned copy).
+    fn read_output(
+        &self,
+        py: Python<'_>,
+        out: Bound<'_, PyAny>,
+        inputs: &[ArrayView2<'_, f32>],
+    ) -> PyResult<Array2<f32>> {
         let np = numpy::get_array_module(py)?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("dtype", "float32")?;

@@ -10,7 +10,7 @@ use interplay::intershap::{
     Partial, Shard,
 };
 use interplay::model::{load::LoadOptions, Model, OutputKind};
-use interplay::params::Validate;
+use interplay::params::{Checked, Validate};
 use interplay::report::InterShapReport;
 use ndarray::{Array1, Array2, ArrayView2};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -37,13 +37,13 @@ impl AnyModel {
 }
 
 /// `"best"`, `"3"` or `"class:3"` as an [`OutputTarget`] (`None`: the library's
-/// default); every class at once is the CLI's `--output all`, which has no single
-/// result here.
-fn parse_output(output: Option<&str>) -> PyResult<OutputTarget> {
+/// default); every class at once (`"all"`) only where the caller returns one
+/// result per class (`allow_all`).
+fn parse_output(output: Option<&str>, allow_all: bool) -> PyResult<OutputTarget> {
     let Some(output) = output else {
         return Ok(InterShapConfig::default().output);
     };
-    if output == "all" {
+    if output == "all" && !allow_all {
         return Err(PyValueError::new_err(
             "output='all' is not supported here: call intershap once per class (output=k)",
         ));
@@ -96,18 +96,23 @@ pub fn intershap<'py>(
         .map(|y| crate::arrays::labels(y, "labels"))
         .transpose()?;
     let inputs = split_of(modalities(inputs, "inputs")?, labels, "inputs")?;
-    // An explicit background is used as given (all its rows) unless the caller
-    // also sets n_background; without one, n_background rows (the library's
-    // default) are drawn from the inputs.
-    let rows = match (background.is_some(), n_background) {
-        (_, Some(n)) => n.parse::<BackgroundRows>().map_err(to_py_err)?,
-        (true, None) => BackgroundRows::All,
-        (false, None) => InterShapConfig::default().background,
-    };
     let background = match background {
-        Some(b) => split_of(modalities(b, "background")?, None, "background")?,
-        None => inputs.clone(),
+        Some(b) => Some(split_of(modalities(b, "background")?, None, "background")?),
+        None => None,
     };
+    let config = run_config(&RunOptions {
+        background_given: background.is_some(),
+        n_background,
+        output,
+        allow_all: false,
+        space,
+        batch_size,
+        seed,
+        confidence,
+        bootstrap,
+        ci_target,
+    })?;
+    let background = background.unwrap_or_else(|| inputs.clone());
     if background.dims() != inputs.dims() {
         return Err(PyValueError::new_err(format!(
             "the background has modality widths {:?} but the inputs have {:?}",
@@ -115,39 +120,7 @@ pub fn intershap<'py>(
             inputs.dims()
         )));
     }
-    let m = inputs.n_modalities();
-    let names = match modality_names {
-        Some(n) if n.len() != m => {
-            return Err(PyValueError::new_err(format!(
-                "modality_names has {} names for {m} modalities",
-                n.len()
-            )))
-        }
-        Some(n) => n,
-        None => (1..=m).map(|k| format!("modality_{k}")).collect(),
-    };
-    let mut config = InterShapConfig {
-        background: rows,
-        output: parse_output(output)?,
-        seed,
-        ..InterShapConfig::default()
-    };
-    if let Some(s) = space {
-        config.space = s.parse().map_err(to_py_err)?;
-    }
-    if let Some(b) = batch_size {
-        config.batch_size = b;
-    }
-    if let Some(level) = confidence {
-        config.uncertainty.level = level;
-    }
-    if let Some(r) = bootstrap {
-        config.uncertainty.replicates = r;
-    }
-    if let Some(points) = ci_target {
-        config.ci_target = points / 100.0;
-    }
-    let config = config.validate().map_err(to_py_err)?;
+    let names = names_of(modality_names, inputs.n_modalities())?;
 
     let model = if model.is_instance_of::<PyString>() {
         let path: String = model.extract()?;
@@ -196,7 +169,69 @@ pub fn intershap<'py>(
             return Err(raised);
         }
     }
-    result_dict(py, &run?, names, &config)
+    result_dict(py, &run?, 0, names, &config)
+}
+
+/// The options of `interplay.intershap` that make the library's settings.
+pub struct RunOptions<'a> {
+    /// Whether the caller gave a background (used whole unless `n_background`).
+    pub background_given: bool,
+    pub n_background: Option<&'a str>,
+    pub output: Option<&'a str>,
+    /// Whether `output="all"` is accepted.
+    pub allow_all: bool,
+    pub space: Option<&'a str>,
+    pub batch_size: Option<usize>,
+    pub seed: u64,
+    pub confidence: Option<f64>,
+    pub bootstrap: Option<usize>,
+    /// In percentage points.
+    pub ci_target: Option<f64>,
+}
+
+/// The checked settings of a run. An explicit background is used as given (all
+/// its rows) unless the caller also sets n_background; without one,
+/// n_background rows (the library's default) are drawn from the inputs.
+pub fn run_config(o: &RunOptions<'_>) -> PyResult<Checked<InterShapConfig>> {
+    let rows = match (o.background_given, o.n_background) {
+        (_, Some(n)) => n.parse::<BackgroundRows>().map_err(to_py_err)?,
+        (true, None) => BackgroundRows::All,
+        (false, None) => InterShapConfig::default().background,
+    };
+    let mut config = InterShapConfig {
+        background: rows,
+        output: parse_output(o.output, o.allow_all)?,
+        seed: o.seed,
+        ..InterShapConfig::default()
+    };
+    if let Some(s) = o.space {
+        config.space = s.parse().map_err(to_py_err)?;
+    }
+    if let Some(b) = o.batch_size {
+        config.batch_size = b;
+    }
+    if let Some(level) = o.confidence {
+        config.uncertainty.level = level;
+    }
+    if let Some(r) = o.bootstrap {
+        config.uncertainty.replicates = r;
+    }
+    if let Some(points) = o.ci_target {
+        config.ci_target = points / 100.0;
+    }
+    config.validate().map_err(to_py_err)
+}
+
+/// The modality names given (one per modality), or `modality_1` … `modality_M`.
+pub fn names_of(names: Option<Vec<String>>, m: usize) -> PyResult<Vec<String>> {
+    match names {
+        Some(n) if n.len() != m => Err(PyValueError::new_err(format!(
+            "modality_names has {} names for {m} modalities",
+            n.len()
+        ))),
+        Some(n) => Ok(n),
+        None => Ok((1..=m).map(|k| format!("modality_{k}")).collect()),
+    }
 }
 
 /// Merge the partials (JSON bytes from `intershap(..., shard=(i, n))`) of every
@@ -219,30 +254,21 @@ pub fn intershap_merge<'py>(
             Ok::<_, interplay::Error>((result, parts[0].config()?))
         })
         .map_err(to_py_err)?;
-    let m = result.n_modalities;
-    let names = match modality_names {
-        Some(n) if n.len() != m => {
-            return Err(PyValueError::new_err(format!(
-                "modality_names has {} names for {m} modalities",
-                n.len()
-            )))
-        }
-        Some(n) => n,
-        None => (1..=m).map(|k| format!("modality_{k}")).collect(),
-    };
-    result_dict(py, &result, names, &config)
+    let names = names_of(modality_names, result.n_modalities)?;
+    result_dict(py, &result, 0, names, &config)
 }
 
-/// The arrays and the summary of the (single) explanation.
-fn result_dict<'py>(
+/// The arrays of explanation `k` of `res` and the summary of the whole result.
+pub fn result_dict<'py>(
     py: Python<'py>,
     res: &InterShapResult,
+    k: usize,
     names: Vec<String>,
     config: &InterShapConfig,
 ) -> PyResult<Bound<'py, PyDict>> {
     let ex = res
         .explanations
-        .first()
+        .get(k)
         .ok_or_else(|| PyValueError::new_err("InterSHAP returned no explanation"))?;
     let d = PyDict::new(py);
     d.set_item("phi", to_numpy(py, ex.interactions.matrix.clone()))?;

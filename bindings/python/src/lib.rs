@@ -8,8 +8,10 @@ mod arrays;
 mod callable;
 mod dataset;
 mod errors;
+mod input_pool;
 mod interrupt;
 mod intershap;
+mod intershap_table;
 mod lsmi;
 mod lsmi_models;
 mod pid;
@@ -30,6 +32,9 @@ fn _interplay(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(lsmi_models::lsmi_merge, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap, m)?)?;
     m.add_function(wrap_pyfunction!(intershap::intershap_merge, m)?)?;
+    m.add_function(wrap_pyfunction!(intershap_table::intershap_table_plan, m)?)?;
+    m.add_function(wrap_pyfunction!(intershap_table::output_kind, m)?)?;
+    m.add_class::<intershap_table::TablePlan>()?;
     m.add_function(wrap_pyfunction!(pid::pid, m)?)?;
     #[cfg(feature = "figures")]
     m.add_function(wrap_pyfunction!(report::render_report, m)?)?;

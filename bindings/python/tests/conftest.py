@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 
 import numpy as np
@@ -42,3 +44,49 @@ class NumpyMlp:
 @pytest.fixture
 def mlp():
     return NumpyMlp([3, 4])
+
+
+def exact_intershap(model, xs, background, classes=None):
+    """Φ of every sample by brute force over the 2^M coalitions: v(S) is the mean over
+    every background row of the softmax probability of the explained class (``classes``,
+    one per sample; default the class predicted on the full input). ``model`` is a numpy
+    callable of a list of modality arrays returning logits."""
+    m, n = len(xs), len(xs[0])
+    if classes is None:
+        classes = model(xs).argmax(axis=1)
+
+    def value(mask):
+        total = np.zeros(n)
+        for b in range(len(background[0])):
+            batch = [x if mask[k] else np.repeat(background[k][b : b + 1], n, axis=0) for k, x in enumerate(xs)]
+            z = np.asarray(model(batch), dtype=np.float64)
+            p = np.exp(z - z.max(axis=1, keepdims=True))
+            p /= p.sum(axis=1, keepdims=True)
+            total += p[np.arange(n), classes]
+        return total / len(background[0])
+
+    v = {mask: value(mask) for mask in itertools.product([False, True], repeat=m)}
+
+    def with_(mask, *ks):
+        return tuple(mask[k] or k in ks for k in range(m))
+
+    phi = np.zeros((n, m, m))
+    for i in range(m):
+        for mask in v:
+            if mask[i]:
+                continue
+            s = sum(mask)
+            w = math.factorial(s) * math.factorial(m - s - 1) / math.factorial(m)
+            phi[:, i, i] += w * (v[with_(mask, i)] - v[mask])
+    for i, j in itertools.combinations(range(m), 2):
+        sii = np.zeros(n)
+        for mask in v:
+            if mask[i] or mask[j]:
+                continue
+            s = sum(mask)
+            w = math.factorial(s) * math.factorial(m - s - 2) / math.factorial(m - 1)
+            sii += w * (v[with_(mask, i, j)] - v[with_(mask, i)] - v[with_(mask, j)] + v[mask])
+        phi[:, i, j] = phi[:, j, i] = sii / 2
+    for i in range(m):
+        phi[:, i, i] -= sum(phi[:, i, j] for j in range(m) if j != i)
+    return phi

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import os
@@ -21,7 +20,7 @@ import pytest
 
 import interplay
 from _cli import cli_binary
-from conftest import REPO
+from conftest import REPO, exact_intershap
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -138,57 +137,13 @@ def test_compare_and_intershap_agree_exactly(work):
         assert comp["intershap"][key] == first[key], key
 
 
-def _exact_intershap(model, xs, background):
-    """Φ of every sample by brute force: v(S) is the mean over every background row of
-    the softmax probability of the class predicted on the full input."""
-    m, n = len(xs), len(xs[0])
-    full = model(xs)
-    cls = full.argmax(axis=1)
-
-    def value(mask):
-        total = np.zeros(n)
-        for b in range(len(background[0])):
-            batch = [x if mask[k] else np.repeat(background[k][b : b + 1], n, axis=0) for k, x in enumerate(xs)]
-            z = model(batch)
-            p = np.exp(z - z.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            total += p[np.arange(n), cls]
-        return total / len(background[0])
-
-    v = {mask: value(mask) for mask in itertools.product([False, True], repeat=m)}
-
-    def with_(mask, *ks):
-        return tuple(mask[k] or k in ks for k in range(m))
-
-    phi = np.zeros((n, m, m))
-    for i in range(m):
-        for mask in v:
-            if mask[i]:
-                continue
-            s = sum(mask)
-            w = math.factorial(s) * math.factorial(m - s - 1) / math.factorial(m)
-            phi[:, i, i] += w * (v[with_(mask, i)] - v[mask])
-    for i, j in itertools.combinations(range(m), 2):
-        sii = np.zeros(n)
-        for mask in v:
-            if mask[i] or mask[j]:
-                continue
-            s = sum(mask)
-            w = math.factorial(s) * math.factorial(m - s - 2) / math.factorial(m - 1)
-            sii += w * (v[with_(mask, i, j)] - v[with_(mask, i)] - v[with_(mask, j)] + v[mask])
-        phi[:, i, j] = phi[:, j, i] = sii / 2
-    for i in range(m):
-        phi[:, i, i] -= sum(phi[:, i, j] for j in range(m) if j != i)
-    return phi
-
-
 def test_an_explicit_background_is_used_whole(mlp3):
     rng = np.random.default_rng(11)
     xs = [rng.normal(size=(12, d)).astype(np.float32) for d in (2, 3, 2)]
     bg = [rng.normal(size=(150, d)).astype(np.float32) for d in (2, 3, 2)]
     r = interplay.intershap(mlp3, xs, background=bg)
     assert r.summary["settings"]["background_rows"] == 150
-    np.testing.assert_allclose(r.phi, _exact_intershap(mlp3, xs, bg), atol=1e-6)
+    np.testing.assert_allclose(r.phi, exact_intershap(mlp3, xs, bg), atol=1e-6)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ mod intershap_masking;
 #[cfg(feature = "onnx")]
 mod intershap_onnx;
 mod intershap_shards;
+mod intershap_table;
 mod intershap_xor;
 mod knife_density;
 mod lsmi_coverage;

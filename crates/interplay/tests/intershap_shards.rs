@@ -11,21 +11,12 @@ use interplay::intershap::{
 use interplay::model::fusion::{Fusion, FusionNet};
 use interplay::params::{Checked, Validate};
 use interplay::progress::NoProgress;
-use interplay::rng::seeded;
 use interplay::uncertainty::{Interval, UncertaintyConfig};
-use ndarray::Array2;
-use rand::Rng;
 
 const DIMS: [usize; 3] = [4, 3, 2];
 
 fn split(n: usize, seed: u64) -> Split {
-    let mut rng = seeded(seed, 7);
-    let modalities = DIMS
-        .iter()
-        .map(|&d| Array2::from_shape_fn((n, d), |_| rng.gen_range(-2.0f32..2.0)))
-        .collect();
-    let labels = (0..n).map(|_| rng.gen_range(0..3)).collect();
-    Split::new(modalities, Some(labels)).unwrap()
+    crate::common::uniform_split(&DIMS, n, seed, 7)
 }
 
 fn net() -> FusionNet {

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use super::config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget};
 use super::interval::{local_std_errors, score_intervals, ScoreIntervals};
-use super::masking::{masked_values, outputs_in_space, to_space, MaskedInputs};
+use super::masking::{masked_values, outputs_in_space, to_space, MaskedInputs, MaskedValues};
 use super::scores::{local_scores, mean_matrix, mean_std, pair_shares, PairShare};
 use crate::data::Split;
 use crate::model::eval::{
@@ -270,13 +270,29 @@ fn explain_with(
         None,
         progress,
     )?;
+    let labels = inputs
+        .labels()
+        .map(|y| computed.rows.sample_idx.iter().map(|&i| y[i]).collect());
+    Ok(result_of(computed, config, inputs.n_modalities(), labels))
+}
+
+/// The result of a whole run from its computed rows: every output summarised
+/// ([`finish_explanation`]), the cost report, and the model's accuracy on the
+/// explained rows when `labels` (theirs, in order) are given. One function for
+/// the model path and for values computed elsewhere ([`super::coalitions`]).
+pub(crate) fn result_of(
+    computed: ComputedRows,
+    config: &InterShapConfig,
+    n_modalities: usize,
+    labels: Option<Vec<usize>>,
+) -> InterShapResult {
     let explanations = computed
         .raw
         .into_iter()
         .map(|raw| finish_explanation(raw, &config.uncertainty, config.seed))
         .collect();
-    Ok(InterShapResult {
-        n_modalities: inputs.n_modalities(),
+    InterShapResult {
+        n_modalities,
         masking: masking_report(
             config,
             computed.rows.n(),
@@ -284,11 +300,11 @@ fn explain_with(
             computed.permutations,
             computed.masked,
         ),
-        model_accuracy: model_accuracy(inputs, &computed.rows.sample_idx, &computed.ends.predicted),
+        model_accuracy: labels.and_then(|y| accuracy_of(&y, &computed.ends.predicted)),
         sample_indices: computed.rows.sample_idx,
         explanations,
         auto_background: None,
-    })
+    }
 }
 
 /// What the model evaluations of some explained rows gave, before any summary:
@@ -360,14 +376,6 @@ pub(crate) fn compute_rows(
     })
 }
 
-/// Accuracy of the predictions on the explained rows and their majority-class
-/// rate, when the inputs have labels.
-fn model_accuracy(inputs: &Split, idx: &[usize], predicted: &[usize]) -> Option<ModelAccuracy> {
-    let labels = inputs.labels()?;
-    let chosen: Vec<usize> = idx.iter().map(|&i| labels[i]).collect();
-    accuracy_of(&chosen, predicted)
-}
-
 /// Accuracy of `predicted` against `labels` and the labels' majority-class rate
 /// (`None` without rows).
 pub(crate) fn accuracy_of(labels: &[usize], predicted: &[usize]) -> Option<ModelAccuracy> {
@@ -384,7 +392,7 @@ pub(crate) fn accuracy_of(labels: &[usize], predicted: &[usize]) -> Option<Model
 /// Permutations of the Shapley sampling, 0 for the exact computation: `Auto`
 /// samples only beyond [`MAX_EXACT_PLAYERS`] modalities, where exact enumeration
 /// of the 2^M coalitions stops being affordable.
-fn permutations(approximation: Approximation, m: usize) -> usize {
+pub(crate) fn permutations(approximation: Approximation, m: usize) -> usize {
     match approximation {
         Approximation::Exact => 0,
         Approximation::Permutations(t) => t,
@@ -449,12 +457,13 @@ pub(crate) struct ChosenRows {
     inputs: Vec<Array2<f32>>,
     /// The background rows, one matrix per modality.
     pub(crate) background: Vec<Array2<f32>>,
+    /// Number of background rows B (also when the rows themselves are elsewhere).
+    n_bg: usize,
 }
 
 impl ChosenRows {
-    /// `config.samples` explained rows and `config.background` background rows,
-    /// each from its own seeded stream so that changing one does not move the
-    /// other.
+    /// `config.samples` explained rows and `background_k` background rows
+    /// ([`row_indices`]).
     /// `positions` keeps only those positions of the chosen rows (a shard).
     fn choose(
         inputs: &Split,
@@ -463,7 +472,8 @@ impl ChosenRows {
         background_k: Option<usize>,
         positions: Option<std::ops::Range<usize>>,
     ) -> Result<ChosenRows> {
-        let mut sample_idx = choose_rows(inputs.len(), config.samples, config.seed, SAMPLES_STREAM);
+        let (mut sample_idx, bg_idx) =
+            row_indices(inputs.len(), background.len(), config, background_k);
         let total = sample_idx.len();
         let first = match positions {
             None => 0,
@@ -478,14 +488,27 @@ impl ChosenRows {
                 range.start
             }
         };
-        let bg_idx = background_rows(background.len(), background_k, config.seed);
         Ok(ChosenRows {
             inputs: standard_rows(inputs, &sample_idx),
             background: standard_rows(background, &bg_idx),
+            n_bg: bg_idx.len(),
             sample_idx,
             first,
             total,
         })
+    }
+
+    /// The chosen rows of a whole run whose model evaluations happened elsewhere
+    /// (the rows themselves are not needed, only their indices and count).
+    pub(crate) fn indices_only(sample_idx: Vec<usize>, n_bg: usize) -> ChosenRows {
+        ChosenRows {
+            first: 0,
+            total: sample_idx.len(),
+            sample_idx,
+            inputs: Vec::new(),
+            background: Vec::new(),
+            n_bg,
+        }
     }
 
     /// Number of explained rows N.
@@ -495,8 +518,23 @@ impl ChosenRows {
 
     /// Number of background rows B.
     pub(crate) fn n_background(&self) -> usize {
-        self.background.first().map_or(0, |b| b.nrows())
+        self.n_bg
     }
+}
+
+/// The indices of the explained rows (`config.samples` of `n_inputs`) and of the
+/// `background_k` background rows (`None`: all `n_background`), ascending, each
+/// from its own seeded stream so that changing one does not move the other.
+pub(crate) fn row_indices(
+    n_inputs: usize,
+    n_background: usize,
+    config: &InterShapConfig,
+    background_k: Option<usize>,
+) -> (Vec<usize>, Vec<usize>) {
+    (
+        choose_rows(n_inputs, config.samples, config.seed, SAMPLES_STREAM),
+        background_rows(n_background, background_k, config.seed),
+    )
 }
 
 /// The coalition values that need no masking, v(∅) and v(M), and the predicted
@@ -526,6 +564,17 @@ impl EndValues {
             config.space,
             config.batch_size,
         )?;
+        EndValues::from_outputs(full, background, predicted)
+    }
+
+    /// The end values from the outputs on the explained rows (`full`, N × C) and
+    /// on the background rows (B × C), both in the explained space, and the
+    /// predicted classes: v(∅) is the mean background output.
+    pub(crate) fn from_outputs(
+        full: Array2<f64>,
+        background: Array2<f64>,
+        predicted: Vec<usize>,
+    ) -> Result<Self> {
         let base = background
             .mean_axis(Axis(0))
             .ok_or_else(|| Error::invalid("empty background"))?;
@@ -536,11 +585,107 @@ impl EndValues {
             predicted,
         })
     }
+
+    /// Influence of each background row on the mean v(∅) of the rows' predicted
+    /// classes: (1/N) Σ_a (f(z_b)[c_a] − v(∅)[c_a]).
+    fn empty_influence_predicted(&self) -> Array1<f64> {
+        let c = self.base.len();
+        let mut share = vec![0.0; c];
+        for &k in &self.predicted {
+            share[k] += 1.0 / self.predicted.len().max(1) as f64;
+        }
+        self.background
+            .rows()
+            .into_iter()
+            .map(|out| (0..c).map(|k| share[k] * (out[k] - self.base[k])).sum())
+            .collect()
+    }
+
+    /// v(S) of every explained row for `masks` and every class, N × K × C, and
+    /// the background rows' influence on them (kept only `with_intervals`): ∅
+    /// and M from these end values (v(M) does not depend on the background, and
+    /// background row b moves v(∅) by its own output minus the mean), every
+    /// other mask, in order, from `masked`. `full_mask` is the mask of M.
+    pub(crate) fn assemble(
+        &self,
+        masks: &[u64],
+        full_mask: u64,
+        masked: &MaskedValues,
+        with_intervals: bool,
+    ) -> Values {
+        let (n, c) = self.full.dim();
+        let n_bg = if with_intervals {
+            self.background.nrows()
+        } else {
+            0
+        };
+        let k = masks.len();
+        let mut rows = Array3::<f64>::zeros((n, k, c));
+        let mut background = Array3::<f64>::zeros((n_bg, k, c));
+        let mut predicted = Array2::<f64>::zeros((n_bg, k));
+        let empty_predicted = self.empty_influence_predicted();
+        let mut next = 0;
+        for (col, &s) in masks.iter().enumerate() {
+            if s == 0 {
+                rows.index_axis_mut(Axis(1), col)
+                    .assign(&self.base.view().insert_axis(Axis(0)));
+                if n_bg > 0 {
+                    let dev = &self.background - &self.base.view().insert_axis(Axis(0));
+                    background.index_axis_mut(Axis(1), col).assign(&dev);
+                    predicted.column_mut(col).assign(&empty_predicted);
+                }
+            } else if s == full_mask {
+                rows.index_axis_mut(Axis(1), col).assign(&self.full);
+            } else {
+                rows.index_axis_mut(Axis(1), col)
+                    .assign(&masked.means.index_axis(Axis(1), next));
+                background
+                    .index_axis_mut(Axis(1), col)
+                    .assign(&masked.background_influence.index_axis(Axis(1), next));
+                predicted
+                    .column_mut(col)
+                    .assign(&masked.background_influence_chosen.column(next));
+                next += 1;
+            }
+        }
+        Values {
+            rows,
+            background,
+            background_predicted: predicted,
+        }
+    }
+
+    /// The per-row quantities of one output. `background` holds the Shapley map
+    /// of each background row's influence (`B × M × M`), for the score intervals.
+    fn raw(
+        &self,
+        name: String,
+        classes: Vec<usize>,
+        interactions: Interactions,
+        background: Option<Interactions>,
+    ) -> RawExplanation {
+        RawExplanation {
+            base_values: classes.iter().map(|&k| self.base[k]).collect(),
+            predictions: classes
+                .iter()
+                .enumerate()
+                .map(|(a, &k)| self.full[[a, k]])
+                .collect(),
+            output: name,
+            classes,
+            interactions,
+            background: background.map(|bg| bg.matrix),
+        }
+    }
 }
 
 /// The outputs to explain, by name, with the class explained for each row: the
 /// predicted class (`best`), one fixed class, or every class in turn.
-fn targets(output: OutputTarget, c: usize, predicted: &[usize]) -> Vec<(String, Vec<usize>)> {
+pub(crate) fn targets(
+    output: OutputTarget,
+    c: usize,
+    predicted: &[usize],
+) -> Vec<(String, Vec<usize>)> {
     let n = predicted.len();
     match output {
         OutputTarget::Best => vec![("best".into(), predicted.to_vec())],
@@ -550,7 +695,7 @@ fn targets(output: OutputTarget, c: usize, predicted: &[usize]) -> Vec<(String, 
 }
 
 /// The mask of the grand coalition M (all `m` modalities present).
-fn full_mask(m: usize) -> u64 {
+pub(crate) fn full_mask(m: usize) -> u64 {
     if m >= 64 {
         u64::MAX
     } else {
@@ -575,7 +720,7 @@ struct CoalitionValues<'a> {
 
 /// Coalition values of every explained row and the background rows' influence
 /// on their means, for one list of masks.
-struct Values {
+pub(crate) struct Values {
     /// v(S) per row, mask and class: N × K × C.
     rows: Array3<f64>,
     /// Influence of each background row per mask and class: B × K × C.
@@ -602,9 +747,7 @@ impl CoalitionValues<'_> {
     /// v(S) of every explained row for `masks` and every class, N × K × C, and
     /// the background rows' influence on them. Only the masked coalitions run the
     /// model (once for all classes, so explaining several outputs costs no more
-    /// passes); ∅ and M come from [`EndValues`]: v(M) does not depend on the
-    /// background, and background row b moves v(∅) by its own output minus the
-    /// mean.
+    /// passes); ∅ and M come from [`EndValues::assemble`].
     fn values(&self, masks: &[u64]) -> Result<Values> {
         let full_mask = self.full_mask;
         let inner: Vec<u64> = masks
@@ -612,95 +755,17 @@ impl CoalitionValues<'_> {
             .copied()
             .filter(|&s| s != 0 && s != full_mask)
             .collect();
-        let ends = self.ends;
         let masked = masked_values(
             self.model,
             &self.data,
             &inner,
-            self.with_intervals().then_some(ends.predicted.as_slice()),
+            self.with_intervals()
+                .then_some(self.ends.predicted.as_slice()),
             self.progress,
         )?;
-        let (n, c) = ends.full.dim();
-        // The background influence is only kept for intervals.
-        let n_bg = if self.with_intervals() {
-            ends.background.nrows()
-        } else {
-            0
-        };
-        let k = masks.len();
-        let mut rows = Array3::<f64>::zeros((n, k, c));
-        let mut background = Array3::<f64>::zeros((n_bg, k, c));
-        let mut predicted = Array2::<f64>::zeros((n_bg, k));
-        let empty_predicted = self.empty_influence_predicted();
-        let mut next = 0;
-        for (col, &s) in masks.iter().enumerate() {
-            if s == 0 {
-                rows.index_axis_mut(Axis(1), col)
-                    .assign(&ends.base.view().insert_axis(Axis(0)));
-                if n_bg > 0 {
-                    let dev = &ends.background - &ends.base.view().insert_axis(Axis(0));
-                    background.index_axis_mut(Axis(1), col).assign(&dev);
-                    predicted.column_mut(col).assign(&empty_predicted);
-                }
-            } else if s == full_mask {
-                rows.index_axis_mut(Axis(1), col).assign(&ends.full);
-            } else {
-                rows.index_axis_mut(Axis(1), col)
-                    .assign(&masked.means.index_axis(Axis(1), next));
-                background
-                    .index_axis_mut(Axis(1), col)
-                    .assign(&masked.background_influence.index_axis(Axis(1), next));
-                predicted
-                    .column_mut(col)
-                    .assign(&masked.background_influence_chosen.column(next));
-                next += 1;
-            }
-        }
-        Ok(Values {
-            rows,
-            background,
-            background_predicted: predicted,
-        })
-    }
-
-    /// Influence of each background row on the mean v(∅) of the rows' predicted
-    /// classes: (1/N) Σ_a (f(z_b)[c_a] − v(∅)[c_a]).
-    fn empty_influence_predicted(&self) -> Array1<f64> {
-        let ends = self.ends;
-        let c = ends.base.len();
-        let mut share = vec![0.0; c];
-        for &k in &ends.predicted {
-            share[k] += 1.0 / ends.predicted.len().max(1) as f64;
-        }
-        ends.background
-            .rows()
-            .into_iter()
-            .map(|out| (0..c).map(|k| share[k] * (out[k] - ends.base[k])).sum())
-            .collect()
-    }
-
-    /// The per-row quantities of one output. `background` holds the Shapley map
-    /// of each background row's influence (`B × M × M`), for the score intervals.
-    fn raw(
-        &self,
-        name: String,
-        classes: Vec<usize>,
-        interactions: Interactions,
-        background: Option<Interactions>,
-    ) -> RawExplanation {
-        let (base, full) = (&self.ends.base, &self.ends.full);
-        RawExplanation {
-            base_values: classes.iter().map(|&k| base[k]).collect(),
-            predictions: classes
-                .iter()
-                .enumerate()
-                .map(|(a, &k)| full[[a, k]])
-                .collect(),
-            output: name,
-            classes,
-            interactions,
-            background: background.map(|bg| bg.matrix),
-        }
+        Ok(self
+            .ends
+            .assemble(masks, full_mask, &masked, self.with_intervals()))
     }
 
     /// Whether the score intervals are wanted.
@@ -762,26 +827,38 @@ fn for_classes(all: &Array3<f64>, classes: &[usize]) -> Array2<f64> {
 }
 
 /// Exact Shapley interactions of every target from all 2^M coalition values,
-/// computed once for every class, and the same map applied to the background
-/// rows' influence. Also returns the number of masked coalitions the model ran
-/// (2^M − 2), for the cost report.
+/// computed once for every class. Also returns the number of masked coalitions
+/// the model ran (2^M − 2), for the cost report.
 fn exact_explanations(
     values: &CoalitionValues<'_>,
     targets: Vec<(String, Vec<usize>)>,
 ) -> Result<(Vec<RawExplanation>, usize)> {
     let masks: Vec<u64> = (0..=values.full_mask).collect();
     let all = values.values(&masks)?;
+    let raw = exact_of(values.ends, &all, targets, values.with_intervals())?;
+    Ok((raw, (1usize << values.m) - 2))
+}
+
+/// The exact Shapley interactions of every target from the values of all 2^M
+/// coalitions (`all`, masks in ascending order), and the same map applied to
+/// the background rows' influence when `with_intervals`.
+pub(crate) fn exact_of(
+    ends: &EndValues,
+    all: &Values,
+    targets: Vec<(String, Vec<usize>)>,
+    with_intervals: bool,
+) -> Result<Vec<RawExplanation>> {
     let mut explanations = Vec::with_capacity(targets.len());
     for (name, classes) in targets {
         let inter = shapley::exact(for_classes(&all.rows, &classes).view())?;
-        let background = if values.with_intervals() {
+        let background = if with_intervals {
             Some(shapley::exact(all.background_for(&classes).view())?)
         } else {
             None
         };
-        explanations.push(values.raw(name, classes, inter, background));
+        explanations.push(ends.raw(name, classes, inter, background));
     }
-    Ok((explanations, (1usize << values.m) - 2))
+    Ok(explanations)
 }
 
 /// Permutation-sampled Shapley interactions of every target. The sampler asks for
@@ -821,7 +898,7 @@ fn sampled_explanations(
         } else {
             None
         };
-        explanations.push(values.raw(name, classes, inter, background));
+        explanations.push(values.ends.raw(name, classes, inter, background));
     }
     let masked = cache
         .borrow()

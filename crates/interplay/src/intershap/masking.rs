@@ -10,6 +10,7 @@
 use ndarray::{s, Array2, Array3, ArrayView2, Axis};
 use rand::Rng;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 use super::config::{Masking, Space};
 use crate::model::{checked_forward, probabilities, Model, OutputKind};
@@ -118,20 +119,29 @@ pub fn masked_values(
     let n_batches = plan.total.div_ceil(plan.batch);
     progress.start("masked forward passes", n_batches as u64);
     let mut sums = Sums::new(&plan);
+    // Input buffers outlive the chunks: a fresh set per rayon job would be a
+    // fresh allocation (and page faults) per few batches.
+    let spare: Mutex<Vec<Vec<Array2<f32>>>> = Mutex::new(Vec::new());
     let mut next = 0;
     while next < n_batches {
         let chunk = next..(next + CHUNK_BATCHES).min(n_batches);
         let done: Vec<BatchOutput> = chunk
             .into_par_iter()
-            .map_init(
-                || plan.buffers(),
-                |buffers, b| {
-                    let out = plan.run_batch(model, buffers, b)?;
-                    progress.advance(1);
-                    progress.check()?;
-                    Ok(out)
-                },
-            )
+            .map(|b| {
+                let mut buffers = spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut s| s.pop())
+                    .unwrap_or_else(|| plan.buffers());
+                let out = plan.run_batch(model, &mut buffers, b);
+                if let Ok(mut s) = spare.lock() {
+                    s.push(buffers);
+                }
+                let out = out?;
+                progress.advance(1);
+                progress.check()?;
+                Ok(out)
+            })
             .collect::<Result<_>>()?;
         for out in &done {
             sums.add(&plan, out);
@@ -329,74 +339,90 @@ impl Sums {
         }
     }
 
-    /// The means, and the background influence: each background row's sums minus
-    /// the values of the samples it stood in for, scaled by B / (N·P).
+    /// The means, and the background influence ([`influence_of_sums`]).
     fn finish(self, plan: &Plan<'_>) -> Result<MaskedValues> {
-        let (n, k, c, n_bg) = (plan.n, plan.k, plan.c, plan.n_bg);
-        let p = plan.per_value as f64;
-        let means = (self.groups / p)
+        let (n, k, c) = (plan.n, plan.k, plan.c);
+        let means = (self.groups / plan.per_value as f64)
             .into_shape_with_order((n, k, c))
             .map_err(|e| Error::Numerical(e.to_string()))?;
-        if plan.row_classes.is_none() {
+        let Some(classes) = plan.row_classes else {
             return Ok(MaskedValues {
                 means,
                 background_influence: Array3::zeros((0, k, c)),
                 background_influence_chosen: Array2::zeros((0, k)),
             });
-        }
-        let mut inf = self.background;
-        let mut chosen = self.background_chosen;
-        // Subtract v_a(S) once for every time background row b stood in for
-        // sample a under mask S: with the exact mean that is every (a, b) pair,
-        // so each row loses Σ_a v_a(S); with draws, only the drawn pairs.
-        for (mask, _) in plan.masks.iter().enumerate() {
-            match &plan.draws {
-                Some(d) => {
-                    for a in 0..n {
-                        let v = means.slice(s![a, mask, ..]);
-                        let own = plan.row_classes.map(|cl| v[cl[a]]);
-                        let start = (a * k + mask) * plan.per_value;
-                        for &b in &d[start..start + plan.per_value] {
-                            let cell = b as usize * k + mask;
-                            let mut dst = inf.row_mut(cell);
-                            dst -= &v;
-                            if let Some(own) = own {
-                                chosen[cell] -= own;
-                            }
-                        }
-                    }
-                }
-                None => {
-                    let total = means.slice(s![.., mask, ..]).sum_axis(Axis(0));
-                    let own_total: f64 = plan
-                        .row_classes
-                        .map_or(0.0, |cl| (0..n).map(|a| means[[a, mask, cl[a]]]).sum());
-                    for b in 0..n_bg {
-                        let cell = b * k + mask;
+        };
+        let draws = plan.draws.as_deref().map(|d| (d, plan.per_value));
+        influence_of_sums(
+            means,
+            self.background,
+            self.background_chosen,
+            classes,
+            draws,
+        )
+    }
+}
+
+/// The background influence of [`MaskedValues`] from the per-background-row sums
+/// of a masked evaluation: `sums` (`B·K × C`, row `b·K + k`: Σ of the outputs of
+/// every model row that took background row b under mask k) and `chosen` (`B·K`:
+/// the same for each sample's own class, `classes`), with the coalition values
+/// `means` (`N × K × C`). Each background row's sums lose the values of the
+/// samples it stood in for, scaled by B / (N·P). `draws` gives the drawn
+/// background row of every model row and the draws per value P (`None`: the exact
+/// mean, where every background row stands in for every sample once, P = B).
+pub(crate) fn influence_of_sums(
+    means: Array3<f64>,
+    sums: Array2<f64>,
+    chosen: Vec<f64>,
+    classes: &[usize],
+    draws: Option<(&[u32], usize)>,
+) -> Result<MaskedValues> {
+    let (n, k, c) = means.dim();
+    let n_bg = sums.nrows() / k.max(1);
+    let per_value = draws.map_or(n_bg, |(_, p)| p);
+    let (mut inf, mut chosen) = (sums, chosen);
+    // Subtract v_a(S) once for every time background row b stood in for
+    // sample a under mask S: with the exact mean that is every (a, b) pair,
+    // so each row loses Σ_a v_a(S); with draws, only the drawn pairs.
+    for mask in 0..k {
+        match draws {
+            Some((d, p)) => {
+                for a in 0..n {
+                    let v = means.slice(s![a, mask, ..]);
+                    let own = v[classes[a]];
+                    let start = (a * k + mask) * p;
+                    for &b in &d[start..start + p] {
+                        let cell = b as usize * k + mask;
                         let mut dst = inf.row_mut(cell);
-                        dst -= &total;
-                        if !chosen.is_empty() {
-                            chosen[cell] -= own_total;
-                        }
+                        dst -= &v;
+                        chosen[cell] -= own;
                     }
                 }
             }
+            None => {
+                let total = means.slice(s![.., mask, ..]).sum_axis(Axis(0));
+                let own_total: f64 = (0..n).map(|a| means[[a, mask, classes[a]]]).sum();
+                for b in 0..n_bg {
+                    let cell = b * k + mask;
+                    let mut dst = inf.row_mut(cell);
+                    dst -= &total;
+                    chosen[cell] -= own_total;
+                }
+            }
         }
-        let scale = n_bg as f64 / (n as f64 * p);
-        inf.mapv_inplace(|v| v * scale);
-        chosen.iter_mut().for_each(|v| *v *= scale);
-        Ok(MaskedValues {
-            means,
-            background_influence: inf
-                .into_shape_with_order((n_bg, k, c))
-                .map_err(|e| Error::Numerical(e.to_string()))?,
-            background_influence_chosen: Array2::from_shape_vec(
-                (if chosen.is_empty() { 0 } else { n_bg }, k),
-                chosen,
-            )
-            .map_err(|e| Error::Numerical(e.to_string()))?,
-        })
     }
+    let scale = n_bg as f64 / (n as f64 * per_value as f64);
+    inf.mapv_inplace(|v| v * scale);
+    chosen.iter_mut().for_each(|v| *v *= scale);
+    Ok(MaskedValues {
+        means,
+        background_influence: inf
+            .into_shape_with_order((n_bg, k, c))
+            .map_err(|e| Error::Numerical(e.to_string()))?,
+        background_influence_chosen: Array2::from_shape_vec((n_bg, k), chosen)
+            .map_err(|e| Error::Numerical(e.to_string()))?,
+    })
 }
 
 /// Background row indices for `Masking::Draws`: `per_sample` uniform draws with

@@ -5,8 +5,10 @@
 //! Shapley values and pairwise interactions over the modalities
 //! ([`crate::shapley`]) and summarises them as local and global InterSHAP scores
 //! ([`scores`]). The model is only ever called on large batches, so slow backends
-//! (ONNX, Python callables) stay usable.
+//! (ONNX, Python callables) stay usable. A front end that evaluates the model on
+//! its own device hands the coalition values to [`explain_table`] instead.
 
+pub mod coalitions;
 pub mod config;
 pub mod explain;
 pub mod interval;
@@ -14,6 +16,9 @@ pub mod masking;
 pub mod partial;
 pub mod scores;
 
+pub use coalitions::{
+    chosen_rows, explain_table, BackgroundSums, CoalitionTable, ExplainedRows, RowChoice,
+};
 pub use config::{Approximation, BackgroundRows, InterShapConfig, Masking, OutputTarget, Space};
 pub use explain::{
     explain, AutoBackground, Explanation, InterShapResult, MaskingReport, ModelAccuracy,

@@ -93,3 +93,15 @@ pub fn hdxor_pair(
     let b: Vec<usize> = (n_a..n_a + n_b).collect();
     (all.select(&a), all.select(&b))
 }
+
+/// `n` rows of uniform features in [−2, 2) of widths `dims` with labels in 0..3,
+/// from random stream `stream` of `seed`.
+pub fn uniform_split(dims: &[usize], n: usize, seed: u64, stream: u64) -> Split {
+    let mut rng = interplay::rng::seeded(seed, stream);
+    let modalities = dims
+        .iter()
+        .map(|&d| Array2::from_shape_fn((n, d), |_| rng.gen_range(-2.0f32..2.0)))
+        .collect();
+    let labels = (0..n).map(|_| rng.gen_range(0..3)).collect();
+    Split::new(modalities, Some(labels)).unwrap()
+}
