@@ -12,6 +12,7 @@ use interplay::intershap::{
 use interplay::model::{load::LoadOptions, Model, OutputKind};
 use interplay::params::{Checked, Validate};
 use interplay::report::InterShapReport;
+use interplay::shard::ShardResult;
 use ndarray::{Array1, Array2, ArrayView2};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;

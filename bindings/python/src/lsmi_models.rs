@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use interplay::lsmi::{merge, score_shard, FittedLsmi, LsmiConfig, LsmiPartial, ScoreSettings};
 use interplay::shard::Shard;
+use interplay::shard::ShardResult;
 use interplay::Units;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyType};

@@ -11,6 +11,18 @@ pub fn quiet(args: &[&str]) -> std::process::Output {
         .expect("the interplay binary runs")
 }
 
+/// xorshift64 from `seed`: uniform values in [-1, 1) for test data, without
+/// an extra dependency.
+pub fn uniform(seed: u64) -> impl FnMut() -> f32 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+}
+
 mod data;
 mod demo;
 mod experiment;

@@ -7,14 +7,7 @@ use std::path::Path;
 
 /// XOR of the signs of the two modalities' first features (pure synergy).
 fn write_data(path: &Path) {
-    // xorshift64: uniform values in [-1, 1) without an extra dependency.
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    };
+    let mut uniform = crate::uniform(0x9E37_79B9_7F4A_7C15u64);
     let mut split = |n: usize| {
         let m1 = Array2::from_shape_fn((n, 4), |_| uniform());
         let m2 = Array2::from_shape_fn((n, 3), |_| uniform());

@@ -15,13 +15,7 @@ use crate::shards::{fails_with, max_diff, ok};
 
 /// Three modalities (widths 2, 3, 1) whose labels need the first two.
 fn write_data(path: &Path, seed: u64) {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64 ^ seed;
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    };
+    let mut uniform = crate::uniform(0x9E37_79B9_7F4A_7C15u64 ^ seed);
     let mut split = |n: usize| {
         let m: Vec<Array2<f32>> = [2, 3, 1]
             .iter()

@@ -128,13 +128,7 @@ fn merged_emap_strips_equal_the_single_run() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let data = root.join("two.npz");
-    let mut state = 0x1234_5678_9ABC_DEF1u64;
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    };
+    let mut uniform = crate::uniform(0x1234_5678_9ABC_DEF1u64);
     let n = 41;
     let m: Vec<ndarray::Array2<f32>> = [3, 2]
         .iter()

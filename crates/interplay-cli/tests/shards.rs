@@ -10,13 +10,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 pub(crate) fn write_data(path: &Path) {
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    };
+    let mut uniform = crate::uniform(0x2545_F491_4F6C_DD1Du64);
     let mut split = |n: usize| {
         let m: Vec<Array2<f32>> = [3, 2, 2]
             .iter()

@@ -64,6 +64,94 @@ impl std::fmt::Display for Shard {
     }
 }
 
+/// The partial result of one shard of a run, as a file carries it between
+/// processes: what every kind (InterSHAP, LSMI, SHAPE, EMAP) shares — JSON in
+/// and out, a `kind` and `version` header checked before the body, and the
+/// checks that a set of parts is every shard of one run exactly once.
+pub trait ShardResult: Serialize + serde::de::DeserializeOwned {
+    /// The `kind` its files declare.
+    const KIND: &'static str;
+    /// The format version this interplay reads.
+    const VERSION: u32;
+    /// What it is, in messages ("an LSMI partial").
+    const WHAT: &'static str;
+
+    /// The `kind`, `version` and shard the part declares.
+    fn header(&self) -> (&str, u32, Shard);
+
+    /// Check every count and shape of the body, before anything is built from it.
+    fn check_body(&self) -> Result<()>;
+
+    /// Whether `other` is a part of the same run; the error says what differs.
+    fn same_run(&self, other: &Self) -> Result<()>;
+
+    /// Check the header, then the body.
+    fn check(&self) -> Result<()> {
+        let (kind, version, shard) = self.header();
+        if kind != Self::KIND {
+            return Err(Error::invalid(format!(
+                "kind is '{kind}', not '{}'",
+                Self::KIND
+            )));
+        }
+        if version != Self::VERSION {
+            return Err(Error::invalid(format!(
+                "{} of format version {version} (this interplay reads {})",
+                Self::WHAT,
+                Self::VERSION
+            )));
+        }
+        Shard::new(shard.index, shard.count)?;
+        self.check_body()
+    }
+
+    /// Read and check a part from JSON text (`what` names it in errors).
+    fn from_json(text: &[u8], what: &str) -> Result<Self> {
+        let part: Self = serde_json::from_slice(text)
+            .map_err(|e| Error::format(what, format!("not {}: {e}", Self::WHAT)))?;
+        part.check()
+            .map_err(|e| Error::format(what, e.to_string()))?;
+        Ok(part)
+    }
+
+    /// The part as JSON text.
+    fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::Numerical(e.to_string()))
+    }
+}
+
+/// Check that a part of shard `shard` holding `n` rows from `first` holds
+/// exactly the shard's rows among `total`.
+pub(crate) fn check_rows(shard: Shard, total: usize, first: usize, n: usize) -> Result<()> {
+    let expected = shard.rows_checked(total)?;
+    if n == 0 || expected != (first..first + n) {
+        return Err(Error::invalid(format!(
+            "shard {shard} of {total} rows should hold rows {expected:?}, it holds {n} rows from {first}"
+        )));
+    }
+    Ok(())
+}
+
+/// The error of two parts that differ in `what`.
+pub(crate) fn differs(a: Shard, b: Shard, what: &str) -> Result<()> {
+    Err(Error::invalid(format!(
+        "shards {a} and {b} differ in {what}: they are not parts of the same run"
+    )))
+}
+
+/// Check every part and that all are of the first's run, then that they are
+/// every shard of one count exactly once; the parts in shard order.
+pub(crate) fn checked_parts<P: ShardResult>(parts: &[P]) -> Result<Vec<&P>> {
+    let Some(first) = parts.first() else {
+        return Err(Error::invalid("nothing to merge: no partial results given"));
+    };
+    for p in parts {
+        p.check()?;
+        first.same_run(p)?;
+    }
+    in_shard_order(parts, |p| p.header().2)
+}
+
 /// Check that `parts` (by their shards) are every shard of one count exactly
 /// once, and return them in shard order.
 pub(crate) fn in_shard_order<T>(parts: &[T], shard: impl Fn(&T) -> Shard) -> Result<Vec<&T>> {

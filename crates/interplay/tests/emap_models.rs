@@ -2,6 +2,7 @@
 //! projection (gap 0); an XOR model loses everything in projection.
 
 use crate::toy_models;
+use interplay::shard::ShardResult;
 use toy_models::SignXor;
 
 use interplay::emap::{emap, EmapOptions};

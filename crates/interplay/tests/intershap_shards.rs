@@ -11,6 +11,7 @@ use interplay::intershap::{
 use interplay::model::fusion::{Fusion, FusionNet};
 use interplay::params::{Checked, Validate};
 use interplay::progress::NoProgress;
+use interplay::shard::ShardResult;
 use interplay::uncertainty::{Interval, UncertaintyConfig};
 
 const DIMS: [usize; 3] = [4, 3, 2];

@@ -12,6 +12,7 @@ use interplay::params::{Checked, Validate};
 use interplay::progress::NoProgress;
 use interplay::rng::{seeded, stream_id};
 use interplay::shard::Shard;
+use interplay::shard::ShardResult;
 use interplay::uncertainty::UncertaintyConfig;
 use interplay::Units;
 use ndarray::Array2;

@@ -1,6 +1,7 @@
 //! SHAPE on models whose answer is known.
 
 use crate::toy_models;
+use interplay::shard::ShardResult;
 use toy_models::SignXor;
 
 use interplay::model::{Model, OutputKind};

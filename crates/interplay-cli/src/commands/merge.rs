@@ -2,12 +2,14 @@
 //! shards (`interplay intershap|shape|emap --shard i/n --partial F` or `interplay
 //! lsmi --models M --shard i/n --partial F`); the parts say which they are.
 
+use interplay::data::limits::read_capped;
 use interplay::emap::EmapPartial;
 use interplay::intershap::{merge, Partial};
 use interplay::lsmi::LsmiPartial;
 use interplay::report::table::{check_format, intershap_table, lsmi_table, TABLE_EXTENSIONS};
 use interplay::report::{EmapReport, InterShapReport};
 use interplay::shape::ShapePartial;
+use interplay::shard::ShardResult;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -36,21 +38,12 @@ pub struct Args {
 /// modality pair, so anything bigger is not one (and is not read into memory).
 const MAX_PARTIAL_BYTES: u64 = 8 << 30;
 
-/// The bytes of a partial file, refused unread when larger than any partial.
-fn read_bytes(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let io = |e: std::io::Error| interplay::Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_PARTIAL_BYTES {
-        return Err(interplay::Error::format(
-            path,
-            format!("{size} bytes is larger than any partial result"),
-        )
-        .into());
-    }
-    Ok(std::fs::read(path).map_err(io)?)
+/// Every file as a part of kind `P`, checked.
+fn parse<P: ShardResult>(files: &[(&Path, Vec<u8>)]) -> interplay::Result<Vec<P>> {
+    files
+        .iter()
+        .map(|(p, b)| P::from_json(b, &p.display().to_string()))
+        .collect()
 }
 
 /// The `kind` a partial file declares (without building its arrays).
@@ -81,26 +74,38 @@ pub fn run(args: Args, _ctx: crate::Context) -> anyhow::Result<()> {
     let files = args
         .parts
         .iter()
-        .map(|p| read_bytes(p).map(|b| (p.as_path(), b)))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .map(|p| read_capped(p, MAX_PARTIAL_BYTES, "partial result").map(|b| (p.as_path(), b)))
+        .collect::<interplay::Result<Vec<_>>>()?;
     let (first, bytes) = &files[0];
-    match kind_of(bytes, first)?.as_str() {
-        interplay::lsmi::partial::LSMI_PARTIAL_KIND => merge_lsmi(&files, &args, &mut outputs)?,
-        interplay::shape::partial::SHAPE_PARTIAL_KIND => merge_shape(&files, &args, &mut outputs)?,
-        interplay::emap::partial::EMAP_PARTIAL_KIND => merge_emap(&files, &args, &mut outputs)?,
-        interplay::intershap::partial::PARTIAL_KIND => {
-            merge_intershap(&files, &args, &mut outputs, start)?
-        }
-        other => {
-            return Err(interplay::Error::format(
-                first,
-                format!(
-                    "kind '{other}' is not a partial result (interplay merges the parts of \
-                     intershap, lsmi, shape and emap runs)"
-                ),
-            )
-            .into())
-        }
+    let kind = kind_of(bytes, first)?;
+    let known = [
+        Partial::KIND,
+        LsmiPartial::KIND,
+        ShapePartial::KIND,
+        EmapPartial::KIND,
+    ];
+    if !known.contains(&kind.as_str()) {
+        return Err(interplay::Error::format(
+            first,
+            format!(
+                "kind '{kind}' is not a partial result (interplay merges the parts of \
+                 intershap, lsmi, shape and emap runs)"
+            ),
+        )
+        .into());
+    }
+    if args.per_sample.is_some() && [ShapePartial::KIND, EmapPartial::KIND].contains(&kind.as_str())
+    {
+        return Err(UsageError(format!(
+            "parts of kind '{kind}' have no per-sample table: drop --per-sample"
+        ))
+        .into());
+    }
+    match kind.as_str() {
+        LsmiPartial::KIND => merge_lsmi(&files, &args, &mut outputs)?,
+        ShapePartial::KIND => merge_shape(&files, &args, &mut outputs)?,
+        EmapPartial::KIND => merge_emap(&files, &args, &mut outputs)?,
+        _ => merge_intershap(&files, &args, &mut outputs, start)?,
     }
     outputs.commit()
 }
@@ -111,10 +116,7 @@ fn merge_intershap(
     outputs: &mut Outputs,
     start: Instant,
 ) -> anyhow::Result<()> {
-    let parts = files
-        .iter()
-        .map(|(p, b)| Partial::from_json(b, &p.display().to_string()))
-        .collect::<interplay::Result<Vec<_>>>()?;
+    let parts: Vec<Partial> = parse(files)?;
     let result = merge(&parts)?;
     let config = parts[0].config()?;
     let report = InterShapReport::new(&result, &config, None);
@@ -138,10 +140,7 @@ fn merge_lsmi(
     args: &Args,
     outputs: &mut Outputs,
 ) -> anyhow::Result<()> {
-    let parts = files
-        .iter()
-        .map(|(p, b)| LsmiPartial::from_json(b, &p.display().to_string()))
-        .collect::<interplay::Result<Vec<_>>>()?;
+    let parts: Vec<LsmiPartial> = parse(files)?;
     let merged = interplay::lsmi::merge(&parts)?;
     let report = merged.report()?;
     let units = merged.settings.units;
@@ -169,13 +168,7 @@ fn merge_emap(
     args: &Args,
     outputs: &mut Outputs,
 ) -> anyhow::Result<()> {
-    if args.per_sample.is_some() {
-        return Err(UsageError("EMAP has no per-sample table: drop --per-sample".into()).into());
-    }
-    let parts = files
-        .iter()
-        .map(|(p, b)| EmapPartial::from_json(b, &p.display().to_string()))
-        .collect::<interplay::Result<Vec<_>>>()?;
+    let parts: Vec<EmapPartial> = parse(files)?;
     let (result, settings) = interplay::emap::merge(&parts)?;
     super::emap::print_result(&result, &format!("{} merged shards", parts.len()));
     if let Some(path) = &args.output {
@@ -190,13 +183,7 @@ fn merge_shape(
     args: &Args,
     outputs: &mut Outputs,
 ) -> anyhow::Result<()> {
-    if args.per_sample.is_some() {
-        return Err(UsageError("SHAPE has no per-sample table: drop --per-sample".into()).into());
-    }
-    let parts = files
-        .iter()
-        .map(|(p, b)| ShapePartial::from_json(b, &p.display().to_string()))
-        .collect::<interplay::Result<Vec<_>>>()?;
+    let parts: Vec<ShapePartial> = parse(files)?;
     let merged = interplay::shape::merge(&parts)?;
     let s = &merged.settings;
     say!("SHAPE from {} merged shards:", parts.len());

@@ -75,3 +75,19 @@ pub fn zip_budget(file_len: u64) -> u64 {
         .saturating_mul(ZIP_TOTAL_FACTOR)
         .saturating_add(ZIP_FLOOR)
 }
+
+/// The bytes of the file at `path`, refused unread when larger than
+/// `max_bytes` (the error names the path and says it is larger than any
+/// `what`): for files read whole, whose size no header declared.
+pub fn read_capped(path: &std::path::Path, max_bytes: u64, what: &str) -> crate::Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| crate::Error::io(path, e))?
+        .len();
+    if size > max_bytes {
+        return Err(crate::Error::format(
+            path,
+            format!("{size} bytes is larger than any {what} ({max_bytes} bytes)"),
+        ));
+    }
+    std::fs::read(path).map_err(|e| crate::Error::io(path, e))
+}

@@ -21,7 +21,7 @@ use super::{chosen_rows, finish, keeps_scores, strip_sums, EmapOptions, EmapResu
 use crate::model::{Model, OutputKind};
 use crate::params::{Checked, Validate, MAX_CLASSES};
 use crate::progress::Progress;
-use crate::shard::{hash_matrices, in_shard_order, Fnv, Shard};
+use crate::shard::{check_rows, checked_parts, differs, hash_matrices, Fnv, Shard, ShardResult};
 use crate::uncertainty::UncertaintyConfig;
 use crate::{Error, Result};
 use ndarray::ArrayView2;
@@ -150,37 +150,17 @@ pub fn emap_shard<'a>(
     })
 }
 
-impl EmapPartial {
-    /// Read a partial from JSON text (`what` names it in errors).
-    pub fn from_json(text: &[u8], what: &str) -> Result<EmapPartial> {
-        let part: EmapPartial = serde_json::from_slice(text)
-            .map_err(|e| Error::format(what, format!("not an EMAP partial: {e}")))?;
-        part.check()
-            .map_err(|e| Error::format(what, e.to_string()))?;
-        Ok(part)
+impl ShardResult for EmapPartial {
+    const KIND: &'static str = EMAP_PARTIAL_KIND;
+    const VERSION: u32 = EMAP_PARTIAL_VERSION;
+    const WHAT: &'static str = "an EMAP partial";
+
+    fn header(&self) -> (&str, u32, Shard) {
+        (&self.kind, self.version, self.shard)
     }
 
-    /// The partial as JSON text.
-    pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| Error::Numerical(e.to_string()))
-    }
-
-    /// Check every count and shape before anything is built from the part.
-    pub fn check(&self) -> Result<()> {
+    fn check_body(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::invalid(msg));
-        if self.kind != EMAP_PARTIAL_KIND {
-            return bad(format!(
-                "kind is '{}', not '{EMAP_PARTIAL_KIND}'",
-                self.kind
-            ));
-        }
-        if self.version != EMAP_PARTIAL_VERSION {
-            return bad(format!(
-                "EMAP partial format version {} (this interplay reads {EMAP_PARTIAL_VERSION})",
-                self.version
-            ));
-        }
-        Shard::new(self.shard.index, self.shard.count)?;
         self.settings.uncertainty.validate()?;
         self.output_kind.parse::<OutputKind>()?;
         let (n, c) = (self.total_rows, self.n_classes);
@@ -188,13 +168,7 @@ impl EmapPartial {
             return bad(format!("{c} classes"));
         }
         let r = self.labels.len();
-        let expected = self.shard.rows_checked(n)?;
-        if r == 0 || expected != (self.first_row..self.first_row + r) {
-            return bad(format!(
-                "shard {} of {n} rows should hold rows {expected:?}, it holds {r} rows from {}",
-                self.shard, self.first_row
-            ));
-        }
+        check_rows(self.shard, n, self.first_row, r)?;
         let nc = n
             .checked_mul(c)
             .ok_or_else(|| Error::invalid("too many rows"))?;
@@ -226,12 +200,7 @@ impl EmapPartial {
     }
 
     fn same_run(&self, other: &EmapPartial) -> Result<()> {
-        let differs = |what: &str| {
-            Err(Error::invalid(format!(
-                "shards {} and {} differ in {what}: they are not parts of the same run",
-                self.shard, other.shard
-            )))
-        };
+        let differs = |what: &str| differs(self.shard, other.shard, what);
         if self.settings != other.settings {
             return differs("their settings");
         }
@@ -253,14 +222,8 @@ impl EmapPartial {
 
 /// The merged run's result (and its settings), from every shard in any order.
 pub fn merge(parts: &[EmapPartial]) -> Result<(EmapResult, EmapSettings)> {
-    let Some(first) = parts.first() else {
-        return Err(Error::invalid("nothing to merge: no partial results given"));
-    };
-    for p in parts {
-        p.check()?;
-        first.same_run(p)?;
-    }
-    let order = in_shard_order(parts, |p| p.shard)?;
+    let order = checked_parts(parts)?;
+    let first = order[0];
     let (n, c) = (first.total_rows, first.n_classes);
     let shape = |e: ndarray::ShapeError| Error::Numerical(e.to_string());
     let stack = |f: &dyn Fn(&EmapPartial) -> &Vec<f64>| -> Result<Array2<f64>> {

@@ -35,7 +35,9 @@ use crate::progress::Progress;
 use crate::shapley::sampling::MAX_SAMPLED_PLAYERS;
 use crate::shapley::{Interactions, StdErrors};
 pub use crate::shard::Shard;
-use crate::shard::{hash_matrices, hash_split, in_shard_order, Fnv};
+use crate::shard::{
+    check_rows, checked_parts, differs, hash_matrices, hash_split, Fnv, ShardResult,
+};
 use crate::{Error, Result};
 
 /// What a partial file says it is, so another JSON file is not mistaken for one.
@@ -315,35 +317,19 @@ fn partial_output(raw: RawExplanation) -> PartialOutput {
     }
 }
 
-impl Partial {
-    /// Read a partial from JSON text (`what` names it in errors).
-    pub fn from_json(text: &[u8], what: &str) -> Result<Partial> {
-        let part: Partial = serde_json::from_slice(text)
-            .map_err(|e| Error::format(what, format!("not an InterSHAP partial: {e}")))?;
-        part.check()
-            .map_err(|e| Error::format(what, e.to_string()))?;
-        Ok(part)
+impl ShardResult for Partial {
+    const KIND: &'static str = PARTIAL_KIND;
+    const VERSION: u32 = PARTIAL_VERSION;
+    const WHAT: &'static str = "an InterSHAP partial";
+
+    fn header(&self) -> (&str, u32, Shard) {
+        (&self.kind, self.version, self.shard)
     }
 
-    /// The partial as JSON text.
-    pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| Error::Numerical(e.to_string()))
-    }
-
-    /// Check that every count and shape of this part agrees with the others and
-    /// every value is in range, before anything is built from it.
-    pub fn check(&self) -> Result<()> {
+    /// Every count and shape agrees with the others and every value is in
+    /// range.
+    fn check_body(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::invalid(msg));
-        if self.kind != PARTIAL_KIND {
-            return bad(format!("kind is '{}', not '{PARTIAL_KIND}'", self.kind));
-        }
-        if self.version != PARTIAL_VERSION {
-            return bad(format!(
-                "partial format version {} (this interplay reads {PARTIAL_VERSION})",
-                self.version
-            ));
-        }
-        Shard::new(self.shard.index, self.shard.count)?;
         let m = self.n_modalities;
         if !(2..=MAX_SAMPLED_PLAYERS).contains(&m) {
             return bad(format!(
@@ -354,15 +340,7 @@ impl Partial {
             return bad(format!("{} classes", self.n_classes));
         }
         let n = self.sample_indices.len();
-        if n == 0 || self.shard.rows(self.total_rows) != (self.first_row..self.first_row + n) {
-            return bad(format!(
-                "shard {} of {} explained rows should hold rows {:?}, it holds {n} rows from {}",
-                self.shard,
-                self.total_rows,
-                self.shard.rows(self.total_rows),
-                self.first_row
-            ));
-        }
+        check_rows(self.shard, self.total_rows, self.first_row, n)?;
         if self.total_rows > self.fingerprint.input_rows
             || self.sample_indices.windows(2).any(|w| w[0] >= w[1])
             || self
@@ -440,15 +418,8 @@ impl Partial {
         Ok(())
     }
 
-    /// Whether `other` comes from the same run (settings, data, model), so that
-    /// the two can be merged; the error says what differs.
     fn same_run(&self, other: &Partial) -> Result<()> {
-        let differs = |what: &str| {
-            Err(Error::invalid(format!(
-                "shards {} and {} differ in {what}: they are not parts of the same run",
-                self.shard, other.shard
-            )))
-        };
+        let differs = |what: &str| differs(self.shard, other.shard, what);
         if self.settings != other.settings {
             return differs("their settings");
         }
@@ -485,7 +456,9 @@ impl Partial {
         }
         Ok(())
     }
+}
 
+impl Partial {
     /// The run's settings.
     pub fn config(&self) -> Result<Checked<InterShapConfig>> {
         self.settings.config()
@@ -498,14 +471,8 @@ impl Partial {
 /// twice; checks that the rows of the parts are exactly the rows the run's
 /// settings choose.
 pub fn merge(parts: &[Partial]) -> Result<InterShapResult> {
-    let Some(first) = parts.first() else {
-        return Err(Error::invalid("nothing to merge: no partial results given"));
-    };
-    for p in parts {
-        p.check()?;
-        first.same_run(p)?;
-    }
-    let order = in_shard_order(parts, |p| p.shard)?;
+    let order = checked_parts(parts)?;
+    let first = order[0];
     let config = first.config()?;
     let total = first.total_rows;
     let sample_indices: Vec<usize> = order

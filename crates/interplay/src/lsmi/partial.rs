@@ -22,7 +22,7 @@ use super::scale::FeatureScale;
 use crate::data::Split;
 use crate::params::{Validate, MAX_CLASSES};
 use crate::report::LsmiReport;
-use crate::shard::{hash_split, in_shard_order, Shard};
+use crate::shard::{check_rows, checked_parts, differs, hash_split, Shard, ShardResult};
 use crate::uncertainty::UncertaintyConfig;
 use crate::{Error, Result, Units};
 
@@ -151,41 +151,23 @@ impl MergedLsmi {
 }
 
 impl LsmiPartial {
-    /// Read a partial from JSON text (`what` names it in errors).
-    pub fn from_json(text: &[u8], what: &str) -> Result<LsmiPartial> {
-        let part: LsmiPartial = serde_json::from_slice(text)
-            .map_err(|e| Error::format(what, format!("not an LSMI partial: {e}")))?;
-        part.check()
-            .map_err(|e| Error::format(what, e.to_string()))?;
-        Ok(part)
-    }
-
-    /// The partial as JSON text.
-    pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| Error::Numerical(e.to_string()))
-    }
-
     /// Rows this part holds.
     pub fn rows(&self) -> usize {
         self.pmi.first().map_or(0, Vec::len)
     }
+}
 
-    /// Check every count and shape, before anything is built from the part.
-    pub fn check(&self) -> Result<()> {
+impl ShardResult for LsmiPartial {
+    const KIND: &'static str = LSMI_PARTIAL_KIND;
+    const VERSION: u32 = LSMI_PARTIAL_VERSION;
+    const WHAT: &'static str = "an LSMI partial";
+
+    fn header(&self) -> (&str, u32, Shard) {
+        (&self.kind, self.version, self.shard)
+    }
+
+    fn check_body(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::invalid(msg));
-        if self.kind != LSMI_PARTIAL_KIND {
-            return bad(format!(
-                "kind is '{}', not '{LSMI_PARTIAL_KIND}'",
-                self.kind
-            ));
-        }
-        if self.version != LSMI_PARTIAL_VERSION {
-            return bad(format!(
-                "LSMI partial format version {} (this interplay reads {LSMI_PARTIAL_VERSION})",
-                self.version
-            ));
-        }
-        Shard::new(self.shard.index, self.shard.count)?;
         self.config.validate()?;
         self.settings.uncertainty.validate()?;
         let m = self.pmi.len();
@@ -208,13 +190,7 @@ impl LsmiPartial {
             ));
         }
         let n = self.rows();
-        let expected = self.shard.rows_checked(self.total_rows)?;
-        if n == 0 || expected != (self.first_row..self.first_row + n) {
-            return bad(format!(
-                "shard {} of {} rows should hold rows {expected:?}, it holds {n} rows from {}",
-                self.shard, self.total_rows, self.first_row
-            ));
-        }
+        check_rows(self.shard, self.total_rows, self.first_row, n)?;
         let columns = self.pmi.iter().chain(&self.pair_pmi).chain(&self.entropy);
         if columns.clone().any(|c| c.len() != n) {
             return bad(format!("every pointwise column must have {n} rows"));
@@ -225,14 +201,8 @@ impl LsmiPartial {
         Ok(())
     }
 
-    /// Whether `other` is a part of the same run; the error says what differs.
     fn same_run(&self, other: &LsmiPartial) -> Result<()> {
-        let differs = |what: &str| {
-            Err(Error::invalid(format!(
-                "shards {} and {} differ in {what}: they are not parts of the same run",
-                self.shard, other.shard
-            )))
-        };
+        let differs = |what: &str| differs(self.shard, other.shard, what);
         if self.models != other.models || self.config != other.config {
             return differs("their models");
         }
@@ -251,14 +221,8 @@ impl LsmiPartial {
 
 /// The single run's result from every shard of a run, given in any order.
 pub fn merge(parts: &[LsmiPartial]) -> Result<MergedLsmi> {
-    let Some(first) = parts.first() else {
-        return Err(Error::invalid("nothing to merge: no partial results given"));
-    };
-    for p in parts {
-        p.check()?;
-        first.same_run(p)?;
-    }
-    let order = in_shard_order(parts, |p| p.shard)?;
+    let order = checked_parts(parts)?;
+    let first = order[0];
     let column = |pick: &dyn Fn(&LsmiPartial) -> &Vec<Vec<f64>>, k: usize| -> Vec<f64> {
         order
             .iter()

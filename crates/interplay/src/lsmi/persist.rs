@@ -146,18 +146,7 @@ impl FittedLsmi {
     /// Read models written by [`FittedLsmi::save`], refusing a file larger than
     /// any models file unread.
     pub fn load(path: &Path) -> Result<FittedLsmi> {
-        let size = std::fs::metadata(path)
-            .map_err(|e| Error::io(path, e))?
-            .len();
-        if size > MAX_FILE_BYTES {
-            return Err(Error::format(
-                path,
-                format!(
-                    "{size} bytes is larger than any LSMI models file ({MAX_FILE_BYTES} bytes)"
-                ),
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let bytes = crate::data::limits::read_capped(path, MAX_FILE_BYTES, "LSMI models file")?;
         Self::from_bytes(&bytes).map_err(|e| Error::format(path, e))
     }
 

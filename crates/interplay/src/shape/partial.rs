@@ -19,7 +19,7 @@ use super::{
 use crate::data::Split;
 use crate::model::Model;
 use crate::params::{Validate, MAX_CLASSES};
-use crate::shard::{hash_split, in_shard_order, Fnv, Shard};
+use crate::shard::{check_rows, checked_parts, differs, hash_split, Fnv, Shard, ShardResult};
 use crate::uncertainty::UncertaintyConfig;
 use crate::{Error, Result};
 
@@ -151,48 +151,23 @@ pub struct MergedShape {
     pub settings: ShapeSettings,
 }
 
-impl ShapePartial {
-    /// Read a partial from JSON text (`what` names it in errors).
-    pub fn from_json(text: &[u8], what: &str) -> Result<ShapePartial> {
-        let part: ShapePartial = serde_json::from_slice(text)
-            .map_err(|e| Error::format(what, format!("not a SHAPE partial: {e}")))?;
-        part.check()
-            .map_err(|e| Error::format(what, e.to_string()))?;
-        Ok(part)
+impl ShardResult for ShapePartial {
+    const KIND: &'static str = SHAPE_PARTIAL_KIND;
+    const VERSION: u32 = SHAPE_PARTIAL_VERSION;
+    const WHAT: &'static str = "a SHAPE partial";
+
+    fn header(&self) -> (&str, u32, Shard) {
+        (&self.kind, self.version, self.shard)
     }
 
-    /// The partial as JSON text.
-    pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string(self).map_err(|e| Error::Numerical(e.to_string()))
-    }
-
-    /// Check every count, shape and class before anything is built from it
-    /// (the metrics size their tables by the largest class they see).
-    pub fn check(&self) -> Result<()> {
+    /// Counts, shapes and classes (the metrics size their tables by the largest
+    /// class they see).
+    fn check_body(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::invalid(msg));
-        if self.kind != SHAPE_PARTIAL_KIND {
-            return bad(format!(
-                "kind is '{}', not '{SHAPE_PARTIAL_KIND}'",
-                self.kind
-            ));
-        }
-        if self.version != SHAPE_PARTIAL_VERSION {
-            return bad(format!(
-                "SHAPE partial format version {} (this interplay reads {SHAPE_PARTIAL_VERSION})",
-                self.version
-            ));
-        }
-        Shard::new(self.shard.index, self.shard.count)?;
         self.settings.metric.parse::<ShapeMetric>()?;
         self.settings.uncertainty.validate()?;
         let n = self.labels.len();
-        let expected = self.shard.rows_checked(self.total_rows)?;
-        if n == 0 || expected != (self.first_row..self.first_row + n) {
-            return bad(format!(
-                "shard {} of {} rows should hold rows {expected:?}, it holds {n} rows from {}",
-                self.shard, self.total_rows, self.first_row
-            ));
-        }
+        check_rows(self.shard, self.total_rows, self.first_row, n)?;
         let m = self.singles.len();
         if m < 2 || self.single_predictions.len() != m || self.background_rows == 0 {
             return bad(format!(
@@ -224,12 +199,7 @@ impl ShapePartial {
     }
 
     fn same_run(&self, other: &ShapePartial) -> Result<()> {
-        let differs = |what: &str| {
-            Err(Error::invalid(format!(
-                "shards {} and {} differ in {what}: they are not parts of the same run",
-                self.shard, other.shard
-            )))
-        };
+        let differs = |what: &str| differs(self.shard, other.shard, what);
         if self.settings != other.settings {
             return differs("their settings");
         }
@@ -252,14 +222,8 @@ impl ShapePartial {
 
 /// The single run's SHAPE from every shard of a run, given in any order.
 pub fn merge(parts: &[ShapePartial]) -> Result<MergedShape> {
-    let Some(first) = parts.first() else {
-        return Err(Error::invalid("nothing to merge: no partial results given"));
-    };
-    for p in parts {
-        p.check()?;
-        first.same_run(p)?;
-    }
-    let order = in_shard_order(parts, |p| p.shard)?;
+    let order = checked_parts(parts)?;
+    let first = order[0];
     let cat = |f: &dyn Fn(&ShapePartial) -> &Vec<usize>| -> Vec<usize> {
         order.iter().flat_map(|p| f(p).iter().copied()).collect()
     };

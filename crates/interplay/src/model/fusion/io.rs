@@ -62,7 +62,7 @@ const MAX_FILE_BYTES: u64 = (limits::MAX_PARAMS as u64) * 4 + 100_000_008;
 /// and the parameter count are checked before the network is allocated, and
 /// every tensor must be finite.
 pub fn load_fusion(path: &Path) -> Result<FusionNet> {
-    let buffer = read_capped(path)?;
+    let buffer = crate::data::limits::read_capped(path, MAX_FILE_BYTES, "built-in model")?;
     let bad = |msg: String| Error::format(path, msg);
     let (_, header) = SafeTensors::read_metadata(&buffer)
         .map_err(|e| bad(format!("not a safetensors file: {e}")))?;
@@ -101,20 +101,4 @@ pub fn load_fusion(path: &Path) -> Result<FusionNet> {
             .map_err(|e| bad(e.to_string()))?;
     }
     Ok(net)
-}
-
-/// The file's bytes, refused unread when larger than [`MAX_FILE_BYTES`].
-fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Error::io(path, e))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(Error::format(
-            path,
-            format!(
-                "{size} bytes is larger than any built-in model can be ({MAX_FILE_BYTES} bytes)"
-            ),
-        ));
-    }
-    std::fs::read(path).map_err(|e| Error::io(path, e))
 }
