@@ -96,7 +96,7 @@ def test_four_ray_shards_equal_one_process(cluster):
                   modality_names=["a", "b", "c"])
     single = interplay.intershap(model, inputs, **kwargs)
     started = time.perf_counter()
-    sharded = distributed.intershap(model, inputs, num_shards=4, **kwargs)
+    sharded = distributed.intershap(model, inputs, ray=True, num_shards=4, **kwargs)
     print(f"4 Ray shards in {time.perf_counter() - started:.2f} s")
     _assert_same(single, sharded)
     assert sharded.modality_names == ["a", "b", "c"]
@@ -143,3 +143,26 @@ def test_four_ray_shards_of_lsmi_scoring_equal_one_process(cluster):
         distributed.lsmi("models.safetensors", x1, x2, y, num_shards=2)
     with pytest.raises(ValueError, match="shards"):
         distributed.lsmi(models, x1[:3], x2[:3], y[:3], num_shards=4)
+
+
+def test_in_process_shards_equal_one_process_without_ray():
+    """``ray=False`` runs the same shards and merge in this process (no cluster)."""
+    from interplay import distributed  # noqa: PLC0415
+
+    rng = np.random.default_rng(9)
+    dims = (2, 3)
+    inputs = [rng.normal(size=(17, d)).astype(np.float32) for d in dims]
+    kwargs = dict(background=[rng.normal(size=(6, d)).astype(np.float32) for d in dims],
+                  seed=1, bootstrap=100)
+    single = interplay.intershap(_model(dims), inputs, **kwargs)
+    for count in (1, 3, 7):
+        sharded = distributed.intershap(_model(dims), inputs, ray=False, num_shards=count, **kwargs)
+        _assert_same(single, sharded)
+    models = interplay.lsmi_fit(*_lsmi_rows(150, 3), seed=1, epochs=3, knife_epochs=2)
+    x1, x2, y = _lsmi_rows(23, 4)
+    single = models.score(x1, x2, y, bootstrap=100)
+    sharded = distributed.lsmi(models, x1, x2, y, ray=False, num_shards=7, bootstrap=100)
+    np.testing.assert_array_equal(sharded.synergy, single.synergy)
+    assert sharded.summary == single.summary
+    with pytest.raises(ValueError, match="num_shards"):
+        distributed.lsmi(models, x1, x2, y, ray=False, num_shards=0)

@@ -19,6 +19,7 @@ Ray is optional: ``pip install interplay[ray]``. A multi-node recipe is in the R
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Union
 
 from . import _interplay
@@ -61,21 +62,33 @@ def _connected(ray_address: Optional[str]) -> Iterator[Any]:
             ray.shutdown()
 
 
-def _shard_count(ray: Any, num_shards: Optional[int]) -> int:
-    """``num_shards`` checked, or the cluster's CPU count."""
+def _shard_count(num_shards: Optional[int], available: int) -> int:
+    """``num_shards`` checked, or ``available`` (the cluster's or machine's CPU count)."""
     if num_shards is None:
-        num_shards = max(1, int(ray.cluster_resources().get("CPU", 1)))
+        num_shards = max(1, available)
     if isinstance(num_shards, bool) or not isinstance(num_shards, int) or num_shards < 1:
         raise ValueError(f"num_shards must be an integer of at least 1, got {num_shards!r}")
     return num_shards
 
 
-def _remote(ray: Any, function: Any, num_cpus: float, num_gpus: Optional[float]) -> Any:
-    """``function`` as a Ray task asking for these resources."""
-    resources: Dict[str, Any] = {"num_cpus": num_cpus}
-    if num_gpus is not None:
-        resources["num_gpus"] = num_gpus
-    return ray.remote(**resources)(function)
+def _run_shards(function: Any, shared: Sequence[Any], options: Dict[str, Any],
+                num_shards: Optional[int], use_ray: bool, ray_address: Optional[str],
+                num_cpus: float, num_gpus: Optional[float]) -> List[bytes]:
+    """``function(*shared, options, (i, n))`` for every shard i of n: as Ray tasks
+    asking for ``num_cpus``/``num_gpus`` (the shared arguments put in the object store
+    once), or with ``use_ray=False`` one after the other in this process (the same
+    shards and merge, without a cluster)."""
+    if not use_ray:
+        count = _shard_count(num_shards, os.cpu_count() or 1)
+        return [function(*shared, options, (i, count)) for i in range(count)]
+    with _connected(ray_address) as ray:
+        count = _shard_count(num_shards, int(ray.cluster_resources().get("CPU", 1)))
+        resources: Dict[str, Any] = {"num_cpus": num_cpus}
+        if num_gpus is not None:
+            resources["num_gpus"] = num_gpus
+        task = ray.remote(**resources)(function)
+        refs_in = [ray.put(v) for v in shared]
+        return ray.get([task.remote(*refs_in, options, (i, count)) for i in range(count)])
 
 
 def intershap(
@@ -84,6 +97,7 @@ def intershap(
     *,
     background: Optional[Sequence[Any]] = None,
     num_shards: Optional[int] = None,
+    ray: bool = True,
     ray_address: Optional[str] = None,
     num_gpus: Optional[float] = None,
     num_cpus: float = 1,
@@ -115,6 +129,10 @@ def intershap(
         Number of Ray tasks (default: the cluster's CPU count); at most the number of
         explained rows. Each task evaluates the background once, the rest is its share
         of the rows.
+    ray:
+        ``True`` (default): run the shards as Ray tasks. ``False``: run the same shards
+        one after the other in this process and merge them (no cluster, no Ray needed;
+        for checking a sharded setup or debugging a model callable).
     ray_address:
         Address of a running cluster (``"auto"``, ``"127.0.0.1:6379"``,
         ``"ray://head:10001"``). When Ray is not initialised yet, this function connects
@@ -139,18 +157,8 @@ def intershap(
         ci_target=ci_target,
         labels=labels,
     )
-    with _connected(ray_address) as ray:
-        count = _shard_count(ray, num_shards)
-        task = _remote(ray, _shard_task, num_cpus, num_gpus)
-        # Every task reads the same rows from the object store (put once).
-        model_ref = ray.put(model)
-        inputs_ref = ray.put(list(inputs))
-        background_ref = ray.put(None if background is None else list(background))
-        refs = [
-            task.remote(model_ref, inputs_ref, background_ref, options, (i, count))
-            for i in range(count)
-        ]
-        parts = ray.get(refs)
+    shared = (model, list(inputs), None if background is None else list(background))
+    parts = _run_shards(_shard_task, shared, options, num_shards, ray, ray_address, num_cpus, num_gpus)
     return _result_of(_interplay.intershap_merge(parts, names))
 
 
@@ -168,6 +176,7 @@ def lsmi(
     y: Any,
     *,
     num_shards: Optional[int] = None,
+    ray: bool = True,
     ray_address: Optional[str] = None,
     num_gpus: Optional[float] = None,
     num_cpus: float = 1,
@@ -189,7 +198,7 @@ def lsmi(
     num_shards:
         Number of Ray tasks (default: the cluster's CPU count); at most the number of
         rows.
-    ray_address, num_gpus, num_cpus:
+    ray, ray_address, num_gpus, num_cpus:
         As in :func:`intershap`.
     adjust, units, confidence, bootstrap:
         As in :meth:`LsmiModels.score`.
@@ -197,10 +206,6 @@ def lsmi(
     if not isinstance(models, LsmiModels):
         raise TypeError(f"models must be interplay.LsmiModels (from lsmi_fit), got {type(models).__name__}")
     options = _score_options(adjust, units, confidence, bootstrap)
-    with _connected(ray_address) as ray:
-        count = _shard_count(ray, num_shards)
-        task = _remote(ray, _lsmi_shard_task, num_cpus, num_gpus)
-        refs_in = [ray.put(v) for v in (models, x1, x2, y)]
-        refs = [task.remote(*refs_in, options, (i, count)) for i in range(count)]
-        parts = ray.get(refs)
+    parts = _run_shards(_lsmi_shard_task, (models, x1, x2, y), options, num_shards, ray,
+                        ray_address, num_cpus, num_gpus)
     return _lsmi_result_of(_interplay.lsmi_merge(parts))
